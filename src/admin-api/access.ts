@@ -1,0 +1,66 @@
+// Who may call what: every management route names one of these, and a test walks the whole matrix.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { GatehouseError } from '../errors.ts';
+import { SYSTEM_ACTOR, type Actor, type ManageDeps } from '../manage/context.ts';
+import { authenticate } from '../manage/users.ts';
+import type { Role } from '../model/user.ts';
+import { constantTimeEqual } from '../util/secrets.ts';
+
+/** Roles a route accepts; `authenticated` = any signed-in user; `public` = no token needed. */
+export type Access = readonly Role[] | 'authenticated' | 'public';
+
+export const ACCESS = {
+  /** Reading APIs, products, developers and apps. */
+  read: ['admin', 'api-editor', 'viewer'],
+  /** Changing APIs, products and deployments. */
+  editApis: ['admin', 'api-editor'],
+  /** Developers, apps, credentials, users: the admin's business (SAP: AuthGroup.API.Admin). */
+  admin: ['admin'],
+  /** The audit log: admins and read-only auditors. */
+  audit: ['admin', 'viewer'],
+  self: 'authenticated',
+  public: 'public',
+} as const satisfies Record<string, Access>;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: Access;
+  }
+  interface FastifyRequest {
+    actor: Actor;
+  }
+}
+
+export interface AuthOptions {
+  deps: ManageDeps;
+  /** A per-process secret that stands for the system actor (used by `start -c FILE`); never stored. */
+  internalToken?: string | undefined;
+}
+
+function bearer(request: FastifyRequest): string {
+  const header = request.headers.authorization;
+  if (!header) throw new GatehouseError('auth.missing_token', 'This route needs `Authorization: Bearer <token>`.');
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match?.[1]) throw new GatehouseError('auth.missing_token', 'The Authorization header must be `Bearer <token>`.');
+  return match[1];
+}
+
+export function accessHook(options: AuthOptions) {
+  return async function checkAccess(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
+    const access = request.routeOptions.config.access;
+    // No access rule: the not-found handler or a public page; it answers by itself.
+    if (access === undefined || access === 'public') return;
+    const token = bearer(request);
+    const actor =
+      options.internalToken !== undefined && constantTimeEqual(token, options.internalToken)
+        ? SYSTEM_ACTOR
+        : await authenticate(options.deps, token);
+    if (access !== 'authenticated' && !actor.roles.some((role) => access.includes(role))) {
+      const have = actor.roles.length > 0 ? actor.roles.join(', ') : 'no roles';
+      throw new GatehouseError('auth.forbidden', `This needs one of the roles ${access.join(', ')}; you have ${have}.`, {
+        details: { requiredRoles: [...access] },
+      });
+    }
+    request.actor = actor;
+  };
+}

@@ -1,0 +1,120 @@
+// The management API (and, later, the admin console) on the admin port: Fastify, TypeBox schemas, OpenAPI 3.1.
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import { GatehouseError } from '../errors.ts';
+import type { ManageDeps } from '../manage/context.ts';
+import { accessHook } from './access.ts';
+import { healthRoutes, type Health } from '../http/health.ts';
+import { problemBody, PROBLEM_CONTENT_TYPE, toGatehouseError } from '../http/problem.ts';
+import { apiRoutes } from './routes/apis.ts';
+import { appRoutes } from './routes/apps.ts';
+import { auditRoutes } from './routes/audit.ts';
+import { developerRoutes } from './routes/developers.ts';
+import { productRoutes } from './routes/products.ts';
+import { userRoutes } from './routes/users.ts';
+import { validatorCompiler } from './validation.ts';
+
+export const API_PREFIX = '/api/v1';
+export const BODY_LIMIT = 1024 * 1024;
+
+export interface AdminApiOptions {
+  deps: ManageDeps;
+  health: Health;
+  version: string;
+  /** Pino level, or false for no request log (tests). */
+  logLevel?: string | false;
+  internalToken?: string | undefined;
+}
+
+/** The parser's own words (they name the position) rather than Fastify's generic message. */
+function jsonErrorDetail(text: string, fallback: Error): string {
+  try {
+    JSON.parse(text);
+    return fallback.message; // valid JSON, refused for another reason (e.g. a __proto__ key)
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
+export async function buildAdminApi(options: AdminApiOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logLevel === false ? false : { level: options.logLevel ?? 'info', redact: ['req.headers.authorization'] },
+    bodyLimit: BODY_LIMIT,
+    genReqId: () => randomUUID(),
+    requestIdHeader: false,
+    return503OnClosing: true,
+    ajv: { customOptions: { removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+
+  // An empty body with a JSON content type reads as "no body": action routes such as deploy take none.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, function parseJsonBody(request, body, done) {
+    const text = typeof body === 'string' ? body : body.toString('utf8');
+    if (text.trim() === '') return done(null, undefined);
+    parseJson(request, text, (error, value) => {
+      if (error) return done(new GatehouseError('request.malformed_json', `The body is not valid JSON: ${jsonErrorDetail(text, error)}.`), undefined);
+      done(null, value);
+    });
+  });
+
+  app.addHook('onSend', async function addRequestId(request, reply) {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.setErrorHandler(function renderProblem(error, request, reply) {
+    const problem = toGatehouseError(error);
+    if (problem.status >= 500) request.log.error({ err: error, code: problem.code }, 'request failed');
+    const body = problemBody(problem, request.url.split('?')[0] ?? request.url, request.id);
+    if (problem.code === 'auth.missing_token' || problem.code === 'auth.invalid_token') {
+      reply.header('www-authenticate', `Bearer realm="gatehouse", error="invalid_token"`);
+    }
+    reply.code(problem.status).type(PROBLEM_CONTENT_TYPE).serializer(JSON.stringify).send(body);
+  });
+
+  app.setNotFoundHandler(function renderNotFound(request) {
+    throw new GatehouseError('request.not_found', `No route ${request.method} ${request.url.split('?')[0]}. The management API lives under ${API_PREFIX}; see ${API_PREFIX}/openapi.json.`);
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Gatehouse management API',
+        version: options.version,
+        description: 'Manage APIs, products, developers, apps and credentials. Every route needs `Authorization: Bearer <token>`. Errors are RFC 9457 problem documents with a stable `code`.',
+      },
+      servers: [{ url: '/' }],
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A personal access token or the bootstrap admin token.' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+
+  app.addHook('onRequest', accessHook({ deps: options.deps, internalToken: options.internalToken }));
+
+  await app.register(healthRoutes(options.health));
+  app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async function rootRoute(_request, reply) {
+    return reply.redirect('/api/docs');
+  });
+  await app.register(
+    async function managementApi(api) {
+      api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async function openApiRoute() {
+        return app.swagger();
+      });
+      await api.register(apiRoutes(options.deps));
+      await api.register(productRoutes(options.deps));
+      await api.register(developerRoutes(options.deps));
+      await api.register(appRoutes(options.deps));
+      await api.register(userRoutes(options.deps));
+      await api.register(auditRoutes(options.deps));
+    },
+    { prefix: API_PREFIX },
+  );
+  await app.ready();
+  return app;
+}

@@ -1,0 +1,230 @@
+#!/usr/bin/env node
+// The `gatehouse` command: start, migrate, apply, export.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { writeFileSync } from 'node:fs';
+import { loadConfig } from './config/load.ts';
+import { SETTINGS } from './config/settings.ts';
+import { apply, formatPlan, summarise } from './declarative/apply.ts';
+import { httpClient, ManagementError } from './declarative/client.ts';
+import { exportState, toYaml } from './declarative/export.ts';
+import { readDesiredState } from './declarative/file.ts';
+import { GatehouseError } from './errors.ts';
+import { start } from './main.ts';
+import { migrateToLatest } from './store/migrations/index.ts';
+import { openStore } from './store/index.ts';
+import { VERSION } from './version.ts';
+
+function out(text: string): void {
+  process.stdout.write(`${text}\n`);
+}
+function err(text: string): void {
+  process.stderr.write(`${text}\n`);
+}
+
+class UsageError extends Error {}
+
+const serverFlags = Object.fromEntries(SETTINGS.map((s) => [s.flag, { type: 'string' as const }]));
+const flagHelp = SETTINGS.map((s) => `  --${s.flag.padEnd(22)} ${s.env[0] ?? ''}`).join('\n');
+
+const HELP: Record<string, string> = {
+  main: `gatehouse ${VERSION}: self-hosted API management
+
+Usage: gatehouse <command> [options]
+
+Commands:
+  start      Run the gateway, the management API and the developer hub in one process
+  migrate    Bring the store's schema up to date, then exit
+  apply      Make the live state match a declarative file (gatehouse.yaml)
+  export     Print the live state as a declarative file (no secrets)
+  help       Show help for a command
+
+Run 'gatehouse help <command>' for its options. Docs: docs/README.md`,
+  start: `Usage: gatehouse start [-c FILE] [options]
+
+Starts everything in one process: the gateway (8080), the management API and console (8081, loopback only),
+and the developer hub (8082). The store is SQLite in ./data unless DATABASE_URL names PostgreSQL.
+
+  -c, --config FILE   A declarative file: its 'server:' section sets the options below, and its
+                      apis, products and developers are applied once Gatehouse listens.
+
+Options (each also an environment variable; flags win over variables, variables over the file):
+${flagHelp}
+
+Without GATEHOUSE_ADMIN_TOKEN, the first start creates an admin and prints its token once.`,
+  migrate: `Usage: gatehouse migrate [--data-dir DIR | --database-url URL]
+
+Applies pending schema migrations to the store and exits. 'start' does this too.`,
+  apply: `Usage: gatehouse apply -f FILE [--dry-run] [--url URL] [--token TOKEN]
+
+Compares FILE with what Gatehouse holds, prints the plan, and carries it out through the management API:
+APIs that changed get a new revision and are deployed; products, developers and apps are created or updated.
+Applying the same file twice changes nothing. \${VAR} in the file is read from the environment.
+
+  -f, --file FILE   The declarative file (YAML or JSON)
+  --dry-run         Print the plan only
+  --url URL         Management API (GATEHOUSE_URL; default http://127.0.0.1:8081)
+  --token TOKEN     Bearer token (GATEHOUSE_TOKEN, or GATEHOUSE_ADMIN_TOKEN)`,
+  export: `Usage: gatehouse export [-o FILE] [--url URL] [--token TOKEN]
+
+Prints the live APIs, products, developers and apps in the declarative format. Secrets are never exported.
+
+  -o, --output FILE   Write to FILE instead of standard output
+  --url URL           Management API (GATEHOUSE_URL; default http://127.0.0.1:8081)
+  --token TOKEN       Bearer token (GATEHOUSE_TOKEN, or GATEHOUSE_ADMIN_TOKEN)`,
+};
+
+type Values = Record<string, string | boolean | undefined>;
+
+function parse(args: string[], options: ParseArgsConfig['options']): { values: Values } {
+  try {
+    return parseArgs({ args, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
+  } catch (error) {
+    throw new UsageError((error as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, ''));
+  }
+}
+
+function clientOptions(values: Record<string, unknown>) {
+  const url = (values.url as string | undefined) ?? process.env.GATEHOUSE_URL ?? 'http://127.0.0.1:8081';
+  const token = (values.token as string | undefined) ?? process.env.GATEHOUSE_TOKEN ?? process.env.GATEHOUSE_ADMIN_TOKEN;
+  if (!token) throw new UsageError('No token: pass --token, or set GATEHOUSE_TOKEN (a personal access token) or GATEHOUSE_ADMIN_TOKEN.');
+  return httpClient(url, token);
+}
+
+async function startCommand(args: string[]): Promise<void> {
+  const { values } = parse(args, { config: { type: 'string', short: 'c' }, ...serverFlags });
+  if (values.help) return out(HELP.start as string);
+  const file = values.config as string | undefined;
+  const desired = file ? readDesiredState(file, process.env) : undefined;
+  const flags = Object.fromEntries(SETTINGS.map((s) => [s.flag, values[s.flag] as string | undefined]));
+  const config = loadConfig({ file: desired?.server, fileName: file, env: process.env, flags });
+  const running = await start({ config, desired });
+  out(`Gatehouse ${VERSION} is running.`);
+  out(`  gateway          ${running.urls.gateway}`);
+  out(`  management API   ${running.urls.admin}/api/v1   (docs: ${running.urls.admin}/api/docs)`);
+  out(`  developer hub    ${running.urls.hub}`);
+  out(`  store            ${running.storeLocation}${running.migrationsApplied.length ? ` (migrated: ${running.migrationsApplied.join(', ')})` : ''}`);
+  if (running.bootstrap.printedToken) {
+    out('');
+    out(`Created the first admin, ${running.bootstrap.email}. Its token, shown only this once:`);
+    out('');
+    out(`  ${running.bootstrap.printedToken}`);
+    out('');
+    out('Keep it safe: export GATEHOUSE_TOKEN=<token> for the CLI, or set GATEHOUSE_ADMIN_TOKEN yourself to choose it.');
+  } else if (running.bootstrap.outcome === 'configured-token') {
+    out(`  admin            ${running.bootstrap.email} (token from GATEHOUSE_ADMIN_TOKEN)`);
+  }
+  if (running.applied) {
+    out('');
+    out(`Applied ${file}:`);
+    out(formatPlan(running.applied.steps));
+  }
+  out('');
+  out('Press Ctrl+C to stop.');
+  let signalled = false;
+  const shutdown = (signal: string) => {
+    if (signalled) return;
+    signalled = true;
+    out(`${signal}: finishing in-flight requests and stopping…`);
+    running.stop().then(
+      () => {
+        out('Stopped.');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        err(`Error while stopping: ${(error as Error).message}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+async function migrateCommand(args: string[]): Promise<void> {
+  const { values } = parse(args, { 'data-dir': { type: 'string' }, 'database-url': { type: 'string' } });
+  if (values.help) return out(HELP.migrate as string);
+  const config = loadConfig({ env: process.env, flags: { 'data-dir': values['data-dir'] as string | undefined, 'database-url': values['database-url'] as string | undefined } });
+  const { store, location } = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrate: false });
+  try {
+    const { applied } = await migrateToLatest(store.db as never, store.dialect);
+    out(applied.length ? `${location}: applied ${applied.join(', ')}.` : `${location}: already up to date.`);
+  } finally {
+    await store.close();
+  }
+}
+
+async function applyCommand(args: string[]): Promise<void> {
+  const { values } = parse(args, { file: { type: 'string', short: 'f' }, 'dry-run': { type: 'boolean' }, url: { type: 'string' }, token: { type: 'string' } });
+  if (values.help) return out(HELP.apply as string);
+  const file = values.file as string | undefined;
+  if (!file) throw new UsageError('Which file? Pass -f gatehouse.yaml.');
+  const state = readDesiredState(file, process.env);
+  const client = clientOptions(values);
+  const dryRun = values['dry-run'] === true;
+  const result = await apply(client, state, { dryRun });
+  if (!result.changed) {
+    out(formatPlan(result.steps));
+    out(`No changes: everything in ${file} is already in place.`);
+    return;
+  }
+  out(`${dryRun ? 'Plan' : 'Applied'} for ${file}:`);
+  out(formatPlan(result.steps));
+  out(dryRun ? `${summarise(result.steps)}. Dry run: nothing was changed.` : `Done: ${summarise(result.steps, 'done')}.`);
+}
+
+async function exportCommand(args: string[]): Promise<void> {
+  const { values } = parse(args, { output: { type: 'string', short: 'o' }, url: { type: 'string' }, token: { type: 'string' } });
+  if (values.help) return out(HELP.export as string);
+  const yaml = toYaml(await exportState(clientOptions(values)));
+  if (values.output) {
+    writeFileSync(values.output as string, yaml);
+    err(`Wrote ${values.output as string}.`);
+  } else process.stdout.write(yaml);
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { start: startCommand, migrate: migrateCommand, apply: applyCommand, export: exportCommand };
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h') {
+    out(HELP.main as string);
+    return 0;
+  }
+  if (command === '--version' || command === '-v') {
+    out(VERSION);
+    return 0;
+  }
+  if (command === 'help') {
+    out(HELP[rest[0] ?? 'main'] ?? HELP.main ?? '');
+    return 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    err(`Unknown command '${command}'. Commands: ${Object.keys(COMMANDS).join(', ')}. See 'gatehouse --help'.`);
+    return 2;
+  }
+  try {
+    await run(rest);
+    return 0;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      err(`${error.message}\nSee 'gatehouse help ${command}'.`);
+      return 2;
+    }
+    if (error instanceof GatehouseError || error instanceof ManagementError) {
+      err(`gatehouse ${command}: ${error.message}`);
+      return 1;
+    }
+    err(`gatehouse ${command}: ${(error as Error).message}`);
+    return 1;
+  }
+}
+
+// Run when executed as a program, not when imported by tests.
+const invoked = process.argv[1] ?? '';
+if (/[\\/](cli\.(ts|js)|gatehouse)$/.test(invoked)) {
+  main(process.argv.slice(2)).then((code) => {
+    // `start` keeps running; every other command is done.
+    if (code !== 0 || !['start'].includes(process.argv[2] ?? '')) process.exitCode = code;
+  });
+}

@@ -1,0 +1,80 @@
+// Every process setting in one table: its place in the config file, its env var, its flag, its schema and docs.
+// Loading, validation messages and docs/reference/configuration.md all come from this table.
+import { Type, type TSchema } from '@sinclair/typebox';
+
+export interface Setting {
+  /** Dotted path in the `server:` section of the config file and in the resolved config. */
+  readonly path: string;
+  readonly env: readonly string[];
+  readonly flag: string;
+  readonly schema: TSchema;
+  readonly default?: unknown;
+  /** The value is a secret: never printed back. */
+  readonly secret?: boolean;
+  readonly doc: string;
+}
+
+const Port = Type.Integer({ minimum: 0, maximum: 65535, description: 'an integer from 0 to 65535 (0 picks a free port)' });
+const Host = Type.String({ minLength: 1, maxLength: 255, description: 'a host name or IP address to listen on' });
+
+export const SETTINGS: readonly Setting[] = [
+  { path: 'gateway.port', env: ['GATEHOUSE_GATEWAY_PORT'], flag: 'gateway-port', schema: Port, default: 8080, doc: 'Port of the gateway (the data plane).' },
+  { path: 'gateway.host', env: ['GATEHOUSE_GATEWAY_HOST'], flag: 'gateway-host', schema: Host, default: '0.0.0.0', doc: 'Address the gateway listens on; public by default.' },
+  { path: 'admin.port', env: ['GATEHOUSE_ADMIN_PORT'], flag: 'admin-port', schema: Port, default: 8081, doc: 'Port of the management API and the admin console.' },
+  { path: 'admin.host', env: ['GATEHOUSE_ADMIN_HOST'], flag: 'admin-host', schema: Host, default: '127.0.0.1', doc: 'Address of the admin port; loopback by default, so only this machine reaches it.' },
+  { path: 'hub.port', env: ['GATEHOUSE_HUB_PORT'], flag: 'hub-port', schema: Port, default: 8082, doc: 'Port of the developer hub.' },
+  { path: 'hub.host', env: ['GATEHOUSE_HUB_HOST'], flag: 'hub-host', schema: Host, default: '0.0.0.0', doc: 'Address the developer hub listens on; public by default.' },
+  { path: 'dataDir', env: ['GATEHOUSE_DATA_DIR'], flag: 'data-dir', schema: Type.String({ minLength: 1, description: 'a directory path' }), default: './data', doc: 'Directory of the embedded SQLite store (`gatehouse.db`). Created when missing.' },
+  {
+    path: 'databaseUrl',
+    env: ['DATABASE_URL', 'GATEHOUSE_DATABASE_URL'],
+    flag: 'database-url',
+    schema: Type.String({ pattern: '^postgres(ql)?://', description: 'a postgres:// or postgresql:// URL' }),
+    secret: true,
+    doc: 'PostgreSQL connection URL. When set, Gatehouse uses PostgreSQL instead of SQLite.',
+  },
+  {
+    path: 'redisUrl',
+    env: ['REDIS_URL', 'GATEHOUSE_REDIS_URL'],
+    flag: 'redis-url',
+    schema: Type.String({ pattern: '^rediss?://', description: 'a redis:// or rediss:// URL' }),
+    secret: true,
+    doc: 'Redis URL for shared counters and change notices in a cluster (used from the scale-out work on; accepted and validated now).',
+  },
+  {
+    path: 'adminToken',
+    env: ['GATEHOUSE_ADMIN_TOKEN'],
+    flag: 'admin-token',
+    schema: Type.String({ minLength: 16, maxLength: 500, pattern: '^\\S+$', description: 'at least 16 characters without spaces' }),
+    secret: true,
+    doc: 'Token of the bootstrap admin (`admin@gatehouse.local`). Without it, the first start creates the admin and prints a token once. Prefer the environment variable to the flag: flags show in process lists.',
+  },
+  {
+    path: 'logLevel',
+    env: ['GATEHOUSE_LOG_LEVEL'],
+    flag: 'log-level',
+    schema: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map((l) => Type.Literal(l)), { description: 'one of fatal, error, warn, info, debug, trace, silent' }),
+    default: 'info',
+    doc: 'How much the request log says.',
+  },
+  {
+    path: 'shutdownTimeoutMs',
+    env: ['GATEHOUSE_SHUTDOWN_TIMEOUT_MS'],
+    flag: 'shutdown-timeout-ms',
+    schema: Type.Integer({ minimum: 0, maximum: 600_000, description: 'milliseconds from 0 to 600000' }),
+    default: 10_000,
+    doc: 'On SIGTERM, how long in-flight requests may take to finish before connections are closed.',
+  },
+];
+
+export interface ServerConfig {
+  gateway: { port: number; host: string };
+  admin: { port: number; host: string };
+  hub: { port: number; host: string };
+  dataDir: string;
+  databaseUrl?: string | undefined;
+  redisUrl?: string | undefined;
+  adminToken?: string | undefined;
+  logLevel: string;
+  shutdownTimeoutMs: number;
+}

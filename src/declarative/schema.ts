@@ -1,0 +1,35 @@
+// The declarative file (gatehouse.yaml): the same model as the management API, grouped for people to write.
+import { Type, type Static } from '@sinclair/typebox';
+import { ApiSpec } from '../model/api.ts';
+import { AppSpec, ImportedCredential } from '../model/app.ts';
+import { DeveloperSpec } from '../model/developer.ts';
+import { ProductSpec } from '../model/product.ts';
+
+export const AppEntry = Type.Object(
+  {
+    ...AppSpec.properties,
+    credentials: Type.Optional(Type.Array(ImportedCredential, { maxItems: 10, description: 'Existing client ids and secrets to bring in; without them the app gets a generated pair on creation.' })),
+  },
+  { additionalProperties: false },
+);
+export type AppEntry = Static<typeof AppEntry>;
+
+export const DeveloperEntry = Type.Object(
+  {
+    ...DeveloperSpec.properties,
+    apps: Type.Optional(Type.Array(AppEntry, { description: "The developer's apps." })),
+  },
+  { additionalProperties: false },
+);
+export type DeveloperEntry = Static<typeof DeveloperEntry>;
+
+export const DesiredState = Type.Object(
+  {
+    server: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Process settings for `gatehouse start -c`; see the configuration reference.' })),
+    apis: Type.Optional(Type.Array(ApiSpec, { description: 'APIs; each is saved as a new revision when it changed, and deployed.' })),
+    products: Type.Optional(Type.Array(ProductSpec)),
+    developers: Type.Optional(Type.Array(DeveloperEntry)),
+  },
+  { additionalProperties: false, description: 'A Gatehouse declarative file.' },
+);
+export type DesiredState = Static<typeof DesiredState>;

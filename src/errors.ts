@@ -1,0 +1,96 @@
+// The error base class and the catalogue of stable error codes (`<owner>.<reason>`) that every surface renders.
+//
+// Code throws a GatehouseError with a catalogued code; each surface (management API, gateway, CLI) renders it
+// in one place. docs/reference/errors.md is generated from this catalogue and a test keeps the two in step.
+
+export interface ErrorSpec {
+  /** HTTP status the error is rendered with. */
+  readonly status: number;
+  /** Short, human title; the problem+json `title`. */
+  readonly title: string;
+  /** What causes it and what to do, for the reference page. */
+  readonly doc: string;
+}
+
+export const errorCatalogue = {
+  // requests in general
+  'request.invalid': { status: 400, title: 'Invalid request', doc: 'A field, parameter or header does not match its schema. `errors` lists each problem with the path of the field.' },
+  'request.malformed_json': { status: 400, title: 'Malformed JSON', doc: 'The body is not valid JSON. The detail names the position of the first error.' },
+  'request.body_too_large': { status: 413, title: 'Body too large', doc: 'The body is larger than the limit of the endpoint (1 MiB for the management API).' },
+  'request.unsupported_media_type': { status: 415, title: 'Unsupported media type', doc: 'Send `Content-Type: application/json`.' },
+  'request.precondition_failed': { status: 412, title: 'Precondition failed', doc: 'The `If-Match` header does not match the current ETag: someone else changed the resource since you read it. Read it again and retry.' },
+  'request.not_found': { status: 404, title: 'No such route', doc: 'No route matches the method and path. The management API lives under `/api/v1`; its OpenAPI document is `/api/v1/openapi.json`.' },
+  'request.method_not_allowed': { status: 405, title: 'Method not allowed', doc: 'The path exists but does not accept this method.' },
+  // authentication and authorisation on the management API
+  'auth.missing_token': { status: 401, title: 'Authentication required', doc: 'Send `Authorization: Bearer <token>` with a personal access token or the bootstrap admin token.' },
+  'auth.invalid_token': { status: 401, title: 'Invalid token', doc: 'The bearer token is unknown, expired, or belongs to a user who is not active.' },
+  'auth.forbidden': { status: 403, title: 'Forbidden', doc: 'Your roles do not allow this operation. The detail names the roles that do.' },
+  // apis, revisions, deployments
+  'api.not_found': { status: 404, title: 'API not found', doc: 'No API has this name.' },
+  'api.exists': { status: 409, title: 'API already exists', doc: 'An API with this name exists; update it with `PUT /apis/{name}`.' },
+  'api.revision_not_found': { status: 404, title: 'Revision not found', doc: 'The API has no revision with this number.' },
+  'api.base_path_conflict': { status: 409, title: 'Base path already deployed', doc: 'Another deployed API serves the same base path. Undeploy it or change one of the base paths.' },
+  'api.deployed': { status: 409, title: 'API is deployed', doc: 'A deployed API cannot be deleted. Undeploy it first with `DELETE /apis/{name}/deployment`.' },
+  'api.not_deployed': { status: 409, title: 'API is not deployed', doc: 'Undeploy was asked for an API that has no deployed revision.' },
+  'api.in_use': { status: 409, title: 'API is used by products', doc: 'Products list this API. Remove it from them first; the detail names them.' },
+  // products
+  'product.not_found': { status: 404, title: 'Product not found', doc: 'No product has this name.' },
+  'product.exists': { status: 409, title: 'Product already exists', doc: 'A product with this name exists; update it with `PUT /products/{name}`.' },
+  'product.unknown_api': { status: 422, title: 'Product names an unknown API', doc: 'Each API a product lists must exist. Create the API first (`apply` does this in the right order).' },
+  'product.in_use': { status: 409, title: 'Product is subscribed', doc: 'Apps hold credentials for this product. Remove it from those apps first; the detail names them.' },
+  // developers, apps, credentials
+  'developer.not_found': { status: 404, title: 'Developer not found', doc: 'No developer has this email address.' },
+  'developer.exists': { status: 409, title: 'Developer already exists', doc: 'A developer with this email address exists.' },
+  'app.not_found': { status: 404, title: 'App not found', doc: 'The developer has no app with this name.' },
+  'app.exists': { status: 409, title: 'App already exists', doc: 'The developer already has an app with this name.' },
+  'app.unknown_product': { status: 422, title: 'App names an unknown product', doc: 'Each product an app subscribes to must exist.' },
+  'credential.not_found': { status: 404, title: 'Credential not found', doc: 'The app has no credential with this client id.' },
+  'credential.exists': { status: 409, title: 'Client id already in use', doc: 'Client ids are unique across all apps. Choose another, or let Gatehouse generate one.' },
+  'credential.secret_too_short': { status: 400, title: 'Client secret too short', doc: 'Imported client secrets must have at least 16 characters: Gatehouse stores a fast hash of each secret, which is safe only for secrets that cannot be guessed.' },
+  'credential.product_not_found': { status: 404, title: 'Product not on credential', doc: 'The credential does not carry this product.' },
+  // users and personal access tokens
+  'user.not_found': { status: 404, title: 'User not found', doc: 'No user has this email address.' },
+  'user.exists': { status: 409, title: 'User already exists', doc: 'A user with this email address exists.' },
+  'user.last_admin': { status: 409, title: 'Last admin', doc: 'This change would leave Gatehouse without an active admin.' },
+  'token.not_found': { status: 404, title: 'Token not found', doc: 'You have no personal access token with this id.' },
+  // the gateway
+  'gateway.no_route': { status: 404, title: 'No API at this path', doc: 'No deployed API has a base path that matches the request path. List deployments with `GET /api/v1/apis` on the admin port.' },
+  // process level
+  'config.invalid': { status: 500, title: 'Invalid configuration', doc: 'A setting from a flag, an environment variable or the configuration file is not valid. The message names the setting and where it came from.' },
+  'apply.invalid_file': { status: 400, title: 'Invalid declarative file', doc: 'The file given to `gatehouse apply` is not valid YAML or does not match the schema; the message names the field.' },
+  'apply.unset_variable': { status: 400, title: 'Unset variable', doc: 'The file refers to `${VAR}` but the environment has no such variable. Set it, or write `${VAR:-default}`.' },
+  'store.unavailable': { status: 503, title: 'Store unavailable', doc: 'The database cannot be reached. Gatehouse answers `/readyz` with 503 until it can.' },
+  'internal': { status: 500, title: 'Internal error', doc: 'An unexpected error. The body carries the request id; the server log has the details under that id.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof errorCatalogue;
+
+export interface ErrorOptions {
+  /** Extra, client-safe data rendered with the error (e.g. a list of field problems). */
+  readonly details?: Record<string, unknown>;
+  readonly cause?: unknown;
+}
+
+/** The one error type Gatehouse throws on purpose. `code` is stable; `message` is for people. */
+export class GatehouseError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message: string, options: ErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'GatehouseError';
+    this.code = code;
+    this.status = errorCatalogue[code].status;
+    this.details = options.details;
+  }
+
+  /** 5xx messages never reach a client: they may carry internals. */
+  get expose(): boolean {
+    return this.status < 500;
+  }
+}
+
+export function isGatehouseError(error: unknown): error is GatehouseError {
+  return error instanceof GatehouseError;
+}

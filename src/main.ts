@@ -1,0 +1,138 @@
+// Wires configuration -> store -> management -> servers, and takes them down again; the only file that knows it all.
+import type { FastifyInstance } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { buildAdminApi } from './admin-api/server.ts';
+import type { ServerConfig } from './config/settings.ts';
+import { apply, type ApplyResult } from './declarative/apply.ts';
+import type { ManagementClient } from './declarative/client.ts';
+import type { DesiredState } from './declarative/schema.ts';
+import { createGatewayServer } from './gateway/server.ts';
+import { buildHubServer } from './hub-api/server.ts';
+import type { Health } from './http/health.ts';
+import { ChangeFeed } from './manage/changes.ts';
+import type { ManageDeps } from './manage/context.ts';
+import { bootstrapAdmin, type BootstrapResult } from './manage/users.ts';
+import { openStore, type SqlStore } from './store/index.ts';
+import { systemClock, type Clock } from './util/clock.ts';
+import { VERSION } from './version.ts';
+
+export interface StartOptions {
+  config: ServerConfig;
+  clock?: Clock;
+  /** Desired state to apply once the servers listen (`gatehouse start -c FILE`). */
+  desired?: DesiredState | undefined;
+  /** Request logging; false silences it (tests). */
+  logRequests?: boolean;
+}
+
+export interface Running {
+  urls: { gateway: string; admin: string; hub: string };
+  store: SqlStore;
+  storeLocation: string;
+  migrationsApplied: string[];
+  bootstrap: BootstrapResult;
+  applied?: ApplyResult | undefined;
+  /** Stops accepting, lets in-flight requests finish (up to the shutdown timeout), closes the store. */
+  stop(): Promise<void>;
+}
+
+function urlOf(server: Server, host: string): string {
+  const { port } = server.address() as AddressInfo;
+  const shown = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${shown}:${port}`;
+}
+
+function listen(server: Server, host: string, port: number, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(new Error(`Cannot listen for the ${what} on ${host}:${port}: ${error.code === 'EADDRINUSE' ? 'the port is in use' : error.message}.`, { cause: error }));
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      resolve();
+    });
+  });
+}
+
+/** Closes a node:http server: no new connections, idle keep-alive ones now, busy ones when done or at the deadline. */
+function closeServer(server: Server, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+/** A management client that calls the admin API in-process, acting as the system (for `start -c`). */
+function inProcessClient(admin: FastifyInstance, token: string): ManagementClient {
+  return {
+    async send(method, path, body) {
+      const response = await admin.inject({
+        method: method as 'GET',
+        url: `/api/v1${path}`,
+        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        payload: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: response.statusCode, body: response.body ? JSON.parse(response.body) : undefined };
+    },
+  };
+}
+
+export async function start(options: StartOptions): Promise<Running> {
+  const { config } = options;
+  const clock = options.clock ?? systemClock;
+  const logLevel = options.logRequests === false ? false : config.logLevel;
+  const opened = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  const { store } = opened;
+  let draining = false;
+  const health: Health = { store, draining: () => draining };
+  const deps: ManageDeps = { store, clock, changes: new ChangeFeed() };
+  const servers: { admin?: FastifyInstance; hub?: FastifyInstance; gateway?: Server } = {};
+  try {
+    const bootstrap = await bootstrapAdmin(deps, config.adminToken);
+    const internalToken = randomBytes(32).toString('base64url');
+    servers.admin = await buildAdminApi({ deps, health, version: VERSION, logLevel, internalToken });
+    servers.hub = await buildHubServer({ health, logLevel });
+    servers.gateway = createGatewayServer(health);
+
+    await listen(servers.gateway, config.gateway.host, config.gateway.port, 'gateway');
+    await listen(servers.admin.server, config.admin.host, config.admin.port, 'admin API');
+    await listen(servers.hub.server, config.hub.host, config.hub.port, 'developer hub');
+
+    const applied = options.desired ? await apply(inProcessClient(servers.admin, internalToken), options.desired) : undefined;
+    const { admin, hub, gateway } = servers;
+    let stopping: Promise<void> | undefined;
+    return {
+      urls: { gateway: urlOf(gateway, config.gateway.host), admin: urlOf(admin.server, config.admin.host), hub: urlOf(hub.server, config.hub.host) },
+      store,
+      storeLocation: opened.location,
+      migrationsApplied: opened.migrations.applied,
+      bootstrap,
+      applied,
+      stop() {
+        stopping ??= (async () => {
+          draining = true;
+          const timeout = config.shutdownTimeoutMs;
+          await Promise.all([closeServer(gateway, timeout), closeServer(admin.server, timeout), closeServer(hub.server, timeout)]);
+          await Promise.all([admin.close(), hub.close()]);
+          await store.close();
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    draining = true;
+    servers.gateway?.close();
+    await Promise.allSettled([servers.admin?.close(), servers.hub?.close()]);
+    await store.close().catch(() => {});
+    throw error;
+  }
+}

@@ -1,0 +1,132 @@
+// An API (a proxy): base path, optional target, flows of steps, fault rules. Its spec is what users write.
+import { Type, type Static } from '@sinclair/typebox';
+import { Description, DisplayName, Name, Timestamp } from './common.ts';
+
+export const Step = Type.Object(
+  {
+    policy: Type.String({ pattern: '^[a-z][a-z0-9-]{0,62}$', description: 'The policy this step runs, e.g. `oauth-v2`, `quota`.' }),
+    name: Type.Optional(Name),
+    condition: Type.Optional(
+      Type.String({ maxLength: 4000, description: 'Apigee condition; the step runs only when it holds. Example: `request.verb = "GET"`.' }),
+    ),
+    continueOnError: Type.Optional(Type.Boolean({ description: 'When true, a failure of this step does not raise a fault.' })),
+    config: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "The policy's configuration; see the policy's reference page." })),
+  },
+  { additionalProperties: false, description: 'One policy invocation in a flow.' },
+);
+export type Step = Static<typeof Step>;
+
+const Steps = Type.Array(Step, { maxItems: 100 });
+
+export const FlowPair = Type.Object(
+  {
+    request: Type.Optional(Type.Array(Step, { maxItems: 100, description: 'Steps run on the request, in order.' })),
+    response: Type.Optional(Type.Array(Step, { maxItems: 100, description: 'Steps run on the response, in order.' })),
+  },
+  { additionalProperties: false },
+);
+export type FlowPair = Static<typeof FlowPair>;
+
+export const ConditionalFlow = Type.Object(
+  {
+    name: Name,
+    description: Type.Optional(Description),
+    condition: Type.Optional(Type.String({ maxLength: 4000, description: 'When it holds, this flow runs; the first matching flow wins. No condition: always matches.' })),
+    request: Type.Optional(Steps),
+    response: Type.Optional(Steps),
+  },
+  { additionalProperties: false },
+);
+export type ConditionalFlow = Static<typeof ConditionalFlow>;
+
+export const FaultRule = Type.Object(
+  {
+    name: Name,
+    condition: Type.Optional(Type.String({ maxLength: 4000, description: 'Usually on `fault.name`; the first matching rule runs.' })),
+    steps: Steps,
+  },
+  { additionalProperties: false },
+);
+
+export const Target = Type.Object(
+  {
+    url: Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2000, description: 'Where requests go: the path suffix and query are appended.' }),
+    connectTimeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 600_000, description: 'Connect timeout in ms (default 5000).' })),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 3_600_000, description: 'Time to the response headers in ms (default 30000); then 504.' })),
+    tls: Type.Optional(
+      Type.Object(
+        { rejectUnauthorized: Type.Optional(Type.Boolean({ description: 'Verify the target certificate (default true).' })) },
+        { additionalProperties: false },
+      ),
+    ),
+  },
+  { additionalProperties: false, description: 'The backend service. Absent: the API answers from its own steps (like the token API).' },
+);
+
+export const ApiSpec = Type.Object(
+  {
+    name: Name,
+    displayName: Type.Optional(DisplayName),
+    description: Type.Optional(Description),
+    basePath: Type.String({
+      pattern: '^/([A-Za-z0-9._~!$&\'()*+,;=:@%-]+(/[A-Za-z0-9._~!$&\'()*+,;=:@%-]+)*)?$',
+      maxLength: 500,
+      description: 'The path prefix the gateway routes on, e.g. `/weather`. Starts with `/`, no trailing `/`.',
+    }),
+    target: Type.Optional(Target),
+    preFlow: Type.Optional(FlowPair),
+    flows: Type.Optional(Type.Array(ConditionalFlow, { maxItems: 200, description: 'Conditional flows; the first whose condition holds runs.' })),
+    postFlow: Type.Optional(FlowPair),
+    faultRules: Type.Optional(Type.Array(FaultRule, { maxItems: 100 })),
+    defaultFaultRule: Type.Optional(
+      Type.Object(
+        {
+          steps: Steps,
+          alwaysEnforce: Type.Optional(Type.Boolean({ description: 'Run even after a fault rule matched.' })),
+        },
+        { additionalProperties: false },
+      ),
+    ),
+    faultFormat: Type.Optional(
+      Type.Union([Type.Literal('gatehouse'), Type.Literal('apigee')], {
+        description: "Error body format: Gatehouse's own (default) or Apigee's `{\"fault\":{...}}`.",
+      }),
+    ),
+    openapi: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'An OpenAPI document shown in the developer hub.' })),
+  },
+  { additionalProperties: false, description: 'An API: what the gateway serves under a base path.' },
+);
+export type ApiSpec = Static<typeof ApiSpec>;
+
+const Revision = Type.Integer({ minimum: 1 });
+
+export const ApiView = Type.Object(
+  {
+    ...ApiSpec.properties,
+    revision: Type.Integer({ description: 'The revision this body is.' }),
+    latestRevision: Type.Integer({ description: 'The newest revision.' }),
+    deployedRevision: Type.Union([Revision, Type.Null()], { description: 'The deployed revision, or null.' }),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+  },
+  { additionalProperties: false },
+);
+export type ApiView = Static<typeof ApiView>;
+
+export const RevisionView = Type.Object(
+  {
+    revision: Revision,
+    createdAt: Timestamp,
+    createdBy: Type.String(),
+    deployed: Type.Boolean(),
+    spec: ApiSpec,
+  },
+  { additionalProperties: false },
+);
+export type RevisionView = Static<typeof RevisionView>;
+
+export const DeploymentView = Type.Object(
+  { api: Name, revision: Revision, basePath: Type.String(), deployedAt: Timestamp, deployedBy: Type.String() },
+  { additionalProperties: false },
+);
+export type DeploymentView = Static<typeof DeploymentView>;

@@ -1,0 +1,83 @@
+// Opens the store the configuration names: PostgreSQL when a URL is given, else the SQLite file in the data dir.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
+import { migrateToLatest, type MigrationReport } from './migrations/index.ts';
+import { SqlStore } from './sql-store.ts';
+import type { Database } from './tables.ts';
+
+export interface StoreOptions {
+  /** PostgreSQL connection URL; when absent, SQLite in `dataDir`. */
+  databaseUrl?: string | undefined;
+  /** Directory of the SQLite file (`gatehouse.db`). */
+  dataDir?: string | undefined;
+  /** A SQLite file path, instead of `dataDir` (tests use `:memory:`). */
+  sqliteFile?: string | undefined;
+  /** Apply pending migrations before returning (default true). */
+  migrate?: boolean;
+}
+
+export interface OpenedStore {
+  store: SqlStore;
+  migrations: MigrationReport;
+  /** Where the data lives, for the start-up banner; passwords are masked. */
+  location: string;
+}
+
+export const SQLITE_FILE_NAME = 'gatehouse.db';
+
+export async function openStore(options: StoreOptions): Promise<OpenedStore> {
+  const { store, location } = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options);
+  try {
+    const migrations = options.migrate === false ? { applied: [] } : await migrateToLatest(store.db as Kysely<unknown>, store.dialect);
+    return { store, migrations, location };
+  } catch (error) {
+    await store.close().catch(() => {});
+    throw error;
+  }
+}
+
+function openSqlite(options: StoreOptions): { store: SqlStore; location: string } {
+  let file = options.sqliteFile;
+  if (!file) {
+    const dir = options.dataDir ?? 'data';
+    mkdirSync(dir, { recursive: true });
+    file = join(dir, SQLITE_FILE_NAME);
+  }
+  const database = new BetterSqlite3(file);
+  database.pragma('journal_mode = WAL');
+  database.pragma('foreign_keys = ON');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('synchronous = NORMAL');
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  return { store: new SqlStore(db, 'sqlite'), location: `SQLite ${file}` };
+}
+
+// int8 (bigint) columns hold epoch milliseconds, which fit a JS number; parse them as numbers.
+const INT8_OID = 20;
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === INT8_OID) return (value: string) => Number(value);
+    return pg.types.getTypeParser(oid, format as 'text');
+  },
+} as unknown as pg.CustomTypesConfig;
+
+function openPostgres(url: string): { store: SqlStore; location: string } {
+  const pool = new pg.Pool({ connectionString: url, types: pgTypes, max: 10 });
+  // An idle client that loses its connection must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { store: new SqlStore(db, 'postgres'), location: `PostgreSQL ${maskUrl(url)}` };
+}
+
+export function maskUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres (unparseable URL)';
+  }
+}

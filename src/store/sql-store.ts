@@ -1,0 +1,73 @@
+// The Store over Kysely: the same repositories for SQLite and PostgreSQL, and transactions that bind them.
+import { sql, type Kysely } from 'kysely';
+import type { Repositories, Store } from './store.ts';
+import type { Database } from './tables.ts';
+import { SqlApis } from './sql/apis.ts';
+import { SqlApps, SqlCredentials } from './sql/apps.ts';
+import { SqlAudit } from './sql/audit.ts';
+import { SqlDevelopers } from './sql/developers.ts';
+import { SqlOAuthTokens } from './sql/oauth-tokens.ts';
+import { SqlProducts } from './sql/products.ts';
+import { SqlPersonalTokens, SqlUsers } from './sql/users.ts';
+import type { Db } from './sql/shared.ts';
+
+function repositories(db: Db): Repositories {
+  return {
+    users: new SqlUsers(db),
+    personalTokens: new SqlPersonalTokens(db),
+    apis: new SqlApis(db),
+    products: new SqlProducts(db),
+    developers: new SqlDevelopers(db),
+    apps: new SqlApps(db),
+    credentials: new SqlCredentials(db),
+    oauthTokens: new SqlOAuthTokens(db),
+    audit: new SqlAudit(db),
+  };
+}
+
+export class SqlStore implements Store {
+  readonly users;
+  readonly personalTokens;
+  readonly apis;
+  readonly products;
+  readonly developers;
+  readonly apps;
+  readonly credentials;
+  readonly oauthTokens;
+  readonly audit;
+  readonly dialect: 'sqlite' | 'postgres';
+  readonly #db: Kysely<Database>;
+
+  constructor(db: Kysely<Database>, dialect: 'sqlite' | 'postgres') {
+    this.#db = db;
+    this.dialect = dialect;
+    ({
+      users: this.users,
+      personalTokens: this.personalTokens,
+      apis: this.apis,
+      products: this.products,
+      developers: this.developers,
+      apps: this.apps,
+      credentials: this.credentials,
+      oauthTokens: this.oauthTokens,
+      audit: this.audit,
+    } = repositories(db));
+  }
+
+  /** The Kysely handle, for migrations and tests. */
+  get db(): Kysely<Database> {
+    return this.#db;
+  }
+
+  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T> {
+    return this.#db.transaction().execute((trx) => work(repositories(trx)));
+  }
+
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.#db);
+  }
+
+  async close(): Promise<void> {
+    await this.#db.destroy();
+  }
+}

@@ -1,0 +1,83 @@
+// OAuth access tokens, refresh tokens and authorization codes in SQL; only hashes are stored.
+import type { OAuthTokenKind, OAuthTokenRecord, OAuthTokenRepository } from '../store.ts';
+import type { OAuthTokensTable } from '../tables.ts';
+import { num, numOrNull, parseJson, rethrowUnique, type Db } from './shared.ts';
+
+function toToken(row: OAuthTokensTable): OAuthTokenRecord {
+  return {
+    id: row.id,
+    kind: row.kind as OAuthTokenKind,
+    tokenHash: row.token_hash,
+    clientId: row.client_id,
+    appId: row.app_id,
+    developerId: row.developer_id,
+    products: parseJson<string[]>(row.products),
+    scope: row.scope,
+    grantType: row.grant_type,
+    endUser: row.end_user,
+    issuedAt: num(row.issued_at),
+    expiresAt: numOrNull(row.expires_at),
+    revokedAt: numOrNull(row.revoked_at),
+    familyId: row.family_id,
+    attributes: parseJson<Record<string, string>>(row.attributes),
+  };
+}
+
+export class SqlOAuthTokens implements OAuthTokenRepository {
+  readonly #db: Db;
+  constructor(db: Db) {
+    this.#db = db;
+  }
+
+  async insert(token: OAuthTokenRecord): Promise<void> {
+    try {
+      await this.#db
+        .insertInto('oauth_tokens')
+        .values({
+          id: token.id,
+          kind: token.kind,
+          token_hash: token.tokenHash,
+          client_id: token.clientId,
+          app_id: token.appId,
+          developer_id: token.developerId,
+          products: JSON.stringify(token.products),
+          scope: token.scope,
+          grant_type: token.grantType,
+          end_user: token.endUser,
+          issued_at: token.issuedAt,
+          expires_at: token.expiresAt,
+          revoked_at: token.revokedAt,
+          family_id: token.familyId,
+          attributes: JSON.stringify(token.attributes),
+        })
+        .execute();
+    } catch (error) {
+      rethrowUnique(error, 'oauth_tokens.token_hash');
+    }
+  }
+
+  async getByHash(tokenHash: string): Promise<OAuthTokenRecord | undefined> {
+    const row = await this.#db.selectFrom('oauth_tokens').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+    return row && toToken(row);
+  }
+
+  async revoke(id: string, at: number): Promise<boolean> {
+    const result = await this.#db.updateTable('oauth_tokens').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async revokeFamily(familyId: string, at: number): Promise<number> {
+    const result = await this.#db.updateTable('oauth_tokens').set({ revoked_at: at }).where('family_id', '=', familyId).where('revoked_at', 'is', null).executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async revokeForClient(clientId: string, at: number): Promise<number> {
+    const result = await this.#db.updateTable('oauth_tokens').set({ revoked_at: at }).where('client_id', '=', clientId).where('revoked_at', 'is', null).executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async deleteExpired(before: number): Promise<number> {
+    const result = await this.#db.deleteFrom('oauth_tokens').where('expires_at', 'is not', null).where('expires_at', '<', before).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+}

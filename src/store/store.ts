@@ -1,0 +1,269 @@
+// The store's contract: records and repositories. One SQL implementation (sql/) serves SQLite and PostgreSQL.
+import type { ApiSpec } from '../model/api.ts';
+import type { AppSpec, AppStatus, CredentialStatus, SubscriptionStatus } from '../model/app.ts';
+import type { PageOf } from '../model/common.ts';
+import type { DeveloperSpec, DeveloperStatus } from '../model/developer.ts';
+import type { ProductSpec } from '../model/product.ts';
+import type { Role, UserStatus } from '../model/user.ts';
+
+export interface PageRequest {
+  limit: number;
+  cursor?: string | undefined;
+}
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  displayName: string | null;
+  passwordHash: string | null;
+  roles: Role[];
+  status: UserStatus;
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface PersonalTokenRecord {
+  id: string;
+  userId: string;
+  name: string;
+  tokenHash: string;
+  createdAt: number;
+  expiresAt: number | null;
+}
+
+export interface ApiRecord {
+  id: string;
+  name: string;
+  latestRevision: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ApiRevisionRecord {
+  apiId: string;
+  revision: number;
+  spec: ApiSpec;
+  createdAt: number;
+  createdBy: string;
+}
+
+export interface DeploymentRecord {
+  apiId: string;
+  apiName: string;
+  revision: number;
+  basePath: string;
+  deployedAt: number;
+  deployedBy: string;
+}
+
+export interface ProductRecord {
+  id: string;
+  name: string;
+  spec: ProductSpec;
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface DeveloperRecord {
+  id: string;
+  email: string;
+  spec: DeveloperSpec;
+  status: DeveloperStatus;
+  userId: string | null;
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface AppRecord {
+  id: string;
+  developerId: string;
+  name: string;
+  spec: AppSpec;
+  status: AppStatus;
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface CredentialProduct {
+  name: string;
+  status: SubscriptionStatus;
+}
+
+export interface CredentialRecord {
+  id: string;
+  appId: string;
+  clientId: string;
+  secretHash: string;
+  status: CredentialStatus;
+  issuedAt: number;
+  expiresAt: number | null;
+  products: CredentialProduct[];
+}
+
+export type OAuthTokenKind = 'access' | 'refresh' | 'code';
+
+/** An issued access token, refresh token or authorization code; only its hash is stored. */
+export interface OAuthTokenRecord {
+  id: string;
+  kind: OAuthTokenKind;
+  tokenHash: string;
+  clientId: string;
+  appId: string;
+  developerId: string;
+  products: string[];
+  scope: string;
+  grantType: string;
+  endUser: string | null;
+  issuedAt: number;
+  expiresAt: number | null;
+  revokedAt: number | null;
+  familyId: string | null;
+  attributes: Record<string, string>;
+}
+
+export interface AuditRecord {
+  id: number;
+  at: number;
+  actor: string;
+  action: string;
+  resourceType: string;
+  resource: string;
+  details: Record<string, unknown>;
+}
+
+export interface AuditFilter {
+  actor?: string | undefined;
+  resourceType?: string | undefined;
+  resource?: string | undefined;
+  action?: string | undefined;
+  since?: number | undefined;
+  until?: number | undefined;
+}
+
+/** Thrown by repositories when a unique key is taken; the manage layer turns it into a domain error. */
+export class UniqueViolation extends Error {
+  readonly constraint: string;
+  constructor(constraint: string) {
+    super(`unique constraint violated: ${constraint}`);
+    this.name = 'UniqueViolation';
+    this.constraint = constraint;
+  }
+}
+
+export interface UserRepository {
+  insert(user: UserRecord): Promise<void>;
+  getByEmail(email: string): Promise<UserRecord | undefined>;
+  getById(id: string): Promise<UserRecord | undefined>;
+  list(page: PageRequest): Promise<PageOf<UserRecord>>;
+  /** Saves a changed user when its version is still `expectedVersion`; returns false when it is not. */
+  update(user: UserRecord, expectedVersion: number): Promise<boolean>;
+  delete(id: string): Promise<boolean>;
+  countActiveAdmins(): Promise<number>;
+}
+
+export interface PersonalTokenRepository {
+  insert(token: PersonalTokenRecord): Promise<void>;
+  getByHash(tokenHash: string): Promise<PersonalTokenRecord | undefined>;
+  listForUser(userId: string): Promise<PersonalTokenRecord[]>;
+  delete(userId: string, id: string): Promise<boolean>;
+  deleteByName(userId: string, name: string): Promise<number>;
+}
+
+export interface ApiRepository {
+  insert(api: ApiRecord, first: ApiRevisionRecord): Promise<void>;
+  get(name: string): Promise<ApiRecord | undefined>;
+  list(page: PageRequest): Promise<PageOf<ApiRecord>>;
+  /** Adds the next revision when the latest is still `expectedLatest`; returns false when it is not. */
+  addRevision(revision: ApiRevisionRecord, expectedLatest: number): Promise<boolean>;
+  getRevision(apiId: string, revision: number): Promise<ApiRevisionRecord | undefined>;
+  listRevisions(apiId: string): Promise<ApiRevisionRecord[]>;
+  delete(id: string): Promise<boolean>;
+  /** Deploys (or redeploys) a revision; throws UniqueViolation('deployments.base_path') on a base-path conflict. */
+  deploy(deployment: Omit<DeploymentRecord, 'apiName'>): Promise<void>;
+  undeploy(apiId: string): Promise<boolean>;
+  getDeployment(apiId: string): Promise<DeploymentRecord | undefined>;
+  getDeploymentByBasePath(basePath: string): Promise<DeploymentRecord | undefined>;
+  listDeployments(): Promise<DeploymentRecord[]>;
+}
+
+export interface ProductRepository {
+  insert(product: ProductRecord): Promise<void>;
+  get(name: string): Promise<ProductRecord | undefined>;
+  list(page: PageRequest): Promise<PageOf<ProductRecord>>;
+  listAll(): Promise<ProductRecord[]>;
+  update(product: ProductRecord, expectedVersion: number): Promise<boolean>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface DeveloperRepository {
+  insert(developer: DeveloperRecord): Promise<void>;
+  getByEmail(email: string): Promise<DeveloperRecord | undefined>;
+  getById(id: string): Promise<DeveloperRecord | undefined>;
+  getByUserId(userId: string): Promise<DeveloperRecord | undefined>;
+  list(page: PageRequest): Promise<PageOf<DeveloperRecord>>;
+  update(developer: DeveloperRecord, expectedVersion: number): Promise<boolean>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface AppRepository {
+  insert(app: AppRecord): Promise<void>;
+  get(developerId: string, name: string): Promise<AppRecord | undefined>;
+  getById(id: string): Promise<AppRecord | undefined>;
+  listForDeveloper(developerId: string, page: PageRequest): Promise<PageOf<AppRecord>>;
+  namesForDeveloper(developerId: string): Promise<string[]>;
+  update(app: AppRecord, expectedVersion: number): Promise<boolean>;
+  delete(id: string): Promise<boolean>;
+}
+
+export interface CredentialRepository {
+  insert(credential: CredentialRecord): Promise<void>;
+  getByClientId(clientId: string): Promise<CredentialRecord | undefined>;
+  listForApp(appId: string): Promise<CredentialRecord[]>;
+  setSecretHash(id: string, secretHash: string): Promise<void>;
+  setStatus(id: string, status: CredentialStatus): Promise<void>;
+  /** Replaces the product list of a credential (names and statuses). */
+  setProducts(id: string, products: CredentialProduct[]): Promise<void>;
+  delete(id: string): Promise<boolean>;
+  /** "developer/app" of every app holding a credential for the product. */
+  appsSubscribedTo(productName: string): Promise<string[]>;
+}
+
+export interface OAuthTokenRepository {
+  insert(token: OAuthTokenRecord): Promise<void>;
+  getByHash(tokenHash: string): Promise<OAuthTokenRecord | undefined>;
+  revoke(id: string, at: number): Promise<boolean>;
+  revokeFamily(familyId: string, at: number): Promise<number>;
+  revokeForClient(clientId: string, at: number): Promise<number>;
+  /** Deletes tokens that expired before `before`; returns how many. */
+  deleteExpired(before: number): Promise<number>;
+}
+
+export interface AuditRepository {
+  append(event: Omit<AuditRecord, 'id'>): Promise<void>;
+  list(filter: AuditFilter, page: PageRequest): Promise<PageOf<AuditRecord>>;
+}
+
+export interface Repositories {
+  readonly users: UserRepository;
+  readonly personalTokens: PersonalTokenRepository;
+  readonly apis: ApiRepository;
+  readonly products: ProductRepository;
+  readonly developers: DeveloperRepository;
+  readonly apps: AppRepository;
+  readonly credentials: CredentialRepository;
+  readonly oauthTokens: OAuthTokenRepository;
+  readonly audit: AuditRepository;
+}
+
+export interface Store extends Repositories {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Runs `work` in one transaction: all of its writes land, or none. */
+  transaction<T>(work: (tx: Repositories) => Promise<T>): Promise<T>;
+  /** Resolves when the database answers. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
