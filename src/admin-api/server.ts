@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { GatehouseError } from '../errors.ts';
 import type { ManageDeps } from '../manage/context.ts';
-import { accessHook } from './access.ts';
+import { accessHook, type Access } from './access.ts';
 import { healthRoutes, type Health } from '../http/health.ts';
 import { problemBody, PROBLEM_CONTENT_TYPE, toGatehouseError } from '../http/problem.ts';
 import { apiRoutes } from './routes/apis.ts';
@@ -27,6 +27,16 @@ export interface AdminApiOptions {
   /** Pino level, or false for no request log (tests). */
   logLevel?: string | false;
   internalToken?: string | undefined;
+}
+
+/** Adds each route's roles to its OpenAPI entry, so the reference and the interactive docs show who may call it. */
+function describeAccess({ schema, url, route }: { schema: unknown; url: string; route: { config?: { access?: Access } } }) {
+  const access = route.config?.access;
+  const base = (schema ?? {}) as Record<string, unknown>;
+  if (access === undefined) return { schema: base, url };
+  const who = access === 'public' ? 'No token needed.' : access === 'authenticated' ? 'Roles: any signed-in user.' : `Roles: ${access.join(', ')}.`;
+  const description = [base.description, who].filter(Boolean).join('\n\n');
+  return { schema: { ...base, description, 'x-gatehouse-roles': access, ...(access === 'public' ? { security: [] } : {}) }, url };
 }
 
 /** The parser's own words (they name the position) rather than Fastify's generic message. */
@@ -51,6 +61,8 @@ export async function buildAdminApi(options: AdminApiOptions): Promise<FastifyIn
 
   app.setValidatorCompiler(validatorCompiler);
 
+  // JSON only: anything else is 415 rather than a string that fails validation with a puzzling message.
+  app.removeContentTypeParser('text/plain');
   // An empty body with a JSON content type reads as "no body": action routes such as deploy take none.
   const parseJson = app.getDefaultJsonParser('error', 'error');
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, function parseJsonBody(request, body, done) {
@@ -92,6 +104,7 @@ export async function buildAdminApi(options: AdminApiOptions): Promise<FastifyIn
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A personal access token or the bootstrap admin token.' } } },
       security: [{ bearer: [] }],
     },
+    transform: describeAccess,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
 

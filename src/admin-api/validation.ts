@@ -12,7 +12,9 @@ const paramAjv = new Ajv({ ...shared, coerceTypes: 'array' });
 export const validatorCompiler: FastifySchemaCompiler<object> = ({ schema, httpPart }) => {
   const ajv = httpPart === 'body' ? bodyAjv : paramAjv;
   const validate: ValidateFunction = ajv.compile(schema);
-  return function validateAgainstSchema(data: unknown) {
+  return function validateAgainstSchema(input: unknown) {
+    // No body reads as an empty object: optional bodies pass, required fields are reported by name.
+    const data = httpPart === 'body' && (input === null || input === undefined) ? {} : input;
     if (validate(data)) return { value: data };
     const where = httpPart === 'body' ? 'body' : httpPart === 'querystring' ? 'query' : httpPart === 'params' ? 'path' : String(httpPart);
     return { error: validationError(validate.errors ?? [], where) };

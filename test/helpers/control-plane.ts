@@ -10,6 +10,11 @@ import { bootstrapAdmin } from '../../src/manage/users.ts';
 import { openStore, type SqlStore } from '../../src/store/index.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 
+/** A fetch Response whose JSON the tests read loosely; assertions check its shape. */
+export interface TestResponse extends Omit<Response, 'json'> {
+  json(): Promise<any>;
+}
+
 export interface ControlPlane {
   url: string;
   adminToken: string;
@@ -19,7 +24,7 @@ export interface ControlPlane {
   dataDir: string | undefined;
   app: FastifyInstance;
   /** fetch against the management API with the admin token (or another). */
-  call(method: string, path: string, body?: unknown, options?: { token?: string | null; headers?: Record<string, string> }): Promise<Response & { json(): Promise<any> }>;
+  call(method: string, path: string, body?: unknown, options?: { token?: string | null; headers?: Record<string, string> }): Promise<TestResponse>;
   close(): Promise<void>;
 }
 
@@ -49,11 +54,11 @@ export async function startControlPlane(options: { databaseUrl?: string; sqliteF
       const headers: Record<string, string> = { ...(callOptions.headers ?? {}) };
       if (token !== null) headers.authorization = `Bearer ${token}`;
       if (body !== undefined) headers['content-type'] = 'application/json';
-      return fetch(`${url}${/^\/(api\/|healthz|readyz)/.test(path) ? path : `/api/v1${path}`}`, {
+      return (await fetch(`${url}${/^\/(api\/|healthz|readyz)/.test(path) ? path : `/api/v1${path}`}`, {
         method,
         headers,
         body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-      });
+      })) as TestResponse;
     },
     async close() {
       await app.close();
