@@ -10,10 +10,6 @@ import { SETTINGS } from '../src/config/settings.ts';
 import { DesiredState } from '../src/declarative/schema.ts';
 import { errorCatalogue } from '../src/errors.ts';
 import { ChangeFeed } from '../src/manage/changes.ts';
-import { ApiSpec } from '../src/model/api.ts';
-import { AppSpec, ImportedCredential } from '../src/model/app.ts';
-import { DeveloperSpec } from '../src/model/developer.ts';
-import { ProductSpec } from '../src/model/product.ts';
 import { openStore } from '../src/store/index.ts';
 import { systemClock } from '../src/util/clock.ts';
 
@@ -97,39 +93,62 @@ export async function renderManagementApi(): Promise<string> {
 
 type Json = Record<string, unknown>;
 
-function typeOf(schema: Json): string {
+/** Titles of the object schemas already described, by identity: each shape gets one section. */
+type Sections = Map<object, string>;
+
+function anchor(title: string): string {
+  return title.toLowerCase().replace(/[^a-z0-9 -]/g, '').replace(/ /g, '-');
+}
+
+function objectOf(schema: Json): Json | undefined {
+  const inner = schema.type === 'array' ? (schema.items as Json) : schema;
+  const option = inner.anyOf ? (inner.anyOf as Json[]).find((o) => o.type === 'object' && o.properties) : inner;
+  return option && option.type === 'object' && option.properties ? option : undefined;
+}
+
+function typeOf(schema: Json, sections: Sections): string {
   if (schema.anyOf) {
     const options = schema.anyOf as Json[];
     if (options.every((o) => 'const' in o)) return options.map((o) => `\`${String(o.const)}\``).join(' \\| ');
-    return options.map(typeOf).join(' or ');
+    return options.map((o) => typeOf(o, sections)).join(' or ');
   }
-  if (schema.type === 'array') return `list of ${typeOf(schema.items as Json)}`;
+  if (schema.type === 'array') return `list of ${typeOf(schema.items as Json, sections)}`;
   if (schema.type === 'object' && schema.patternProperties) return 'map';
-  if (schema.type === 'object' && !schema.properties) return 'object';
-  if (schema.type === 'object') return 'object (below)';
+  if (schema.type === 'object' && schema.properties) {
+    const title = sections.get(schema);
+    return title ? `[${title}](#${anchor(title)})` : 'object';
+  }
   return String(schema.type ?? 'any');
 }
 
-function renderObject(title: string, schema: TSchema, lines: string[], seen: Set<string>): void {
+function nameFor(path: string, schema: Json): string {
+  return typeof schema.title === 'string' ? schema.title : path;
+}
+
+function renderObject(title: string, schema: TSchema, lines: string[], sections: Sections): void {
   const json = schema as unknown as Json;
   const properties = (json.properties ?? {}) as Record<string, Json>;
   const required = new Set((json.required ?? []) as string[]);
-  lines.push(`### ${title}`, '');
+  // Name the nested shapes first, so the table can link to them.
+  const nested: Array<[string, Json]> = [];
+  for (const [name, property] of Object.entries(properties)) {
+    const inner = objectOf(property);
+    if (inner && !sections.has(inner)) {
+      const innerTitle = nameFor(`${title}.${name}`, inner);
+      // TypeBox's Optional copies a schema, so a titled shape may arrive as another object: one section per title.
+      const known = [...sections.values()].includes(innerTitle);
+      sections.set(inner, innerTitle);
+      if (!known) nested.push([innerTitle, inner]);
+    }
+  }
+  lines.push(`## ${title}`, '');
   if (json.description) lines.push(String(json.description), '');
   lines.push('| field | type | required | meaning |', '| --- | --- | --- | --- |');
-  const nested: Array<[string, TSchema]> = [];
   for (const [name, property] of Object.entries(properties)) {
-    lines.push(`| \`${name}\` | ${typeOf(property)} | ${required.has(name) ? 'yes' : 'no'} | ${String(property.description ?? '').replace(/\|/g, '\\|')} |`);
-    const inner = property.type === 'array' ? (property.items as Json) : property;
-    const objectOption = inner.anyOf ? (inner.anyOf as Json[]).find((o) => o.type === 'object' && o.properties) : inner;
-    if (objectOption && objectOption.type === 'object' && objectOption.properties) nested.push([`${title}.${name}`, objectOption as unknown as TSchema]);
+    lines.push(`| \`${name}\` | ${typeOf(property, sections)} | ${required.has(name) ? 'yes' : 'no'} | ${String(property.description ?? '').replace(/\|/g, '\\|')} |`);
   }
   lines.push('');
-  for (const [name, inner] of nested) {
-    if (seen.has(name)) continue;
-    seen.add(name);
-    renderObject(name, inner, lines, seen);
-  }
+  for (const [innerTitle, inner] of nested) renderObject(innerTitle, inner as unknown as TSchema, lines, sections);
 }
 
 export function renderDeclarativeFile(): string {
@@ -144,17 +163,9 @@ export function renderDeclarativeFile(): string {
     'literal `$`.',
     '',
   ];
-  const seen = new Set<string>();
-  renderObject('file', DesiredState, lines, seen);
-  for (const [title, schema] of [
-    ['api', ApiSpec],
-    ['product', ProductSpec],
-    ['developer', DeveloperSpec],
-    ['app', AppSpec],
-    ['credential (import)', ImportedCredential],
-  ] as const) {
-    renderObject(title, schema, lines, seen);
-  }
+  // Shapes with a schema `title` (step, flow, target, ...) get a section of that name; others are named after
+  // where they first appear.
+  renderObject('file', DesiredState, lines, new Map());
   return lines.join('\n');
 }
 

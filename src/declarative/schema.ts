@@ -10,7 +10,7 @@ export const AppEntry = Type.Object(
     ...AppSpec.properties,
     credentials: Type.Optional(Type.Array(ImportedCredential, { maxItems: 10, description: 'Existing client ids and secrets to bring in; without them the app gets a generated pair on creation.' })),
   },
-  { additionalProperties: false },
+  { title: 'app', additionalProperties: false, description: 'A developer app, with credentials to import.' },
 );
 export type AppEntry = Static<typeof AppEntry>;
 
@@ -19,7 +19,7 @@ export const DeveloperEntry = Type.Object(
     ...DeveloperSpec.properties,
     apps: Type.Optional(Type.Array(AppEntry, { description: "The developer's apps." })),
   },
-  { additionalProperties: false },
+  { title: 'developer', additionalProperties: false, description: 'A developer and their apps.' },
 );
 export type DeveloperEntry = Static<typeof DeveloperEntry>;
 
@@ -27,8 +27,8 @@ export const DesiredState = Type.Object(
   {
     server: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Process settings for `gatehouse start -c`; see the configuration reference.' })),
     apis: Type.Optional(Type.Array(ApiSpec, { description: 'APIs; each is saved as a new revision when it changed, and deployed.' })),
-    products: Type.Optional(Type.Array(ProductSpec)),
-    developers: Type.Optional(Type.Array(DeveloperEntry)),
+    products: Type.Optional(Type.Array(ProductSpec, { description: 'API products; created or replaced to match.' })),
+    developers: Type.Optional(Type.Array(DeveloperEntry, { description: 'Developers, each with their apps.' })),
   },
   { additionalProperties: false, description: 'A Gatehouse declarative file.' },
 );

@@ -12,18 +12,18 @@ export const Step = Type.Object(
     continueOnError: Type.Optional(Type.Boolean({ description: 'When true, a failure of this step does not raise a fault.' })),
     config: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "The policy's configuration; see the policy's reference page." })),
   },
-  { additionalProperties: false, description: 'One policy invocation in a flow.' },
+  { title: 'step', additionalProperties: false, description: 'One policy invocation in a flow.' },
 );
 export type Step = Static<typeof Step>;
 
-const Steps = Type.Array(Step, { maxItems: 100 });
+const Steps = Type.Array(Step, { maxItems: 100, description: 'Steps, run in order.' });
 
 export const FlowPair = Type.Object(
   {
     request: Type.Optional(Type.Array(Step, { maxItems: 100, description: 'Steps run on the request, in order.' })),
     response: Type.Optional(Type.Array(Step, { maxItems: 100, description: 'Steps run on the response, in order.' })),
   },
-  { additionalProperties: false },
+  { title: 'flow', additionalProperties: false, description: 'The request and response steps of a flow.' },
 );
 export type FlowPair = Static<typeof FlowPair>;
 
@@ -32,10 +32,10 @@ export const ConditionalFlow = Type.Object(
     name: Name,
     description: Type.Optional(Description),
     condition: Type.Optional(Type.String({ maxLength: 4000, description: 'When it holds, this flow runs; the first matching flow wins. No condition: always matches.' })),
-    request: Type.Optional(Steps),
-    response: Type.Optional(Steps),
+    request: Type.Optional(Type.Array(Step, { maxItems: 100, description: 'Steps run on the request when this flow matched.' })),
+    response: Type.Optional(Type.Array(Step, { maxItems: 100, description: 'Steps run on the response when this flow matched.' })),
   },
-  { additionalProperties: false },
+  { title: 'conditional flow', additionalProperties: false },
 );
 export type ConditionalFlow = Static<typeof ConditionalFlow>;
 
@@ -43,9 +43,9 @@ export const FaultRule = Type.Object(
   {
     name: Name,
     condition: Type.Optional(Type.String({ maxLength: 4000, description: 'Usually on `fault.name`; the first matching rule runs.' })),
-    steps: Steps,
+    steps: Type.Array(Step, { maxItems: 100, description: 'Steps run when this rule matches, e.g. an assign-message that shapes the error.' }),
   },
-  { additionalProperties: false },
+  { title: 'fault rule', additionalProperties: false },
 );
 
 export const Target = Type.Object(
@@ -56,11 +56,11 @@ export const Target = Type.Object(
     tls: Type.Optional(
       Type.Object(
         { rejectUnauthorized: Type.Optional(Type.Boolean({ description: 'Verify the target certificate (default true).' })) },
-        { additionalProperties: false },
+        { additionalProperties: false, description: 'TLS settings for https targets.' },
       ),
     ),
   },
-  { additionalProperties: false, description: 'The backend service. Absent: the API answers from its own steps (like the token API).' },
+  { title: 'target', additionalProperties: false, description: 'The backend service. Absent: the API answers from its own steps (like the token API).' },
 );
 
 export const ApiSpec = Type.Object(
@@ -74,17 +74,17 @@ export const ApiSpec = Type.Object(
       description: 'The path prefix the gateway routes on, e.g. `/weather`. Starts with `/`, no trailing `/`.',
     }),
     target: Type.Optional(Target),
-    preFlow: Type.Optional(FlowPair),
+    preFlow: Type.Optional(Type.Object(FlowPair.properties, { title: 'flow', additionalProperties: false, description: 'Runs first, on every request and response.' })),
     flows: Type.Optional(Type.Array(ConditionalFlow, { maxItems: 200, description: 'Conditional flows; the first whose condition holds runs.' })),
-    postFlow: Type.Optional(FlowPair),
-    faultRules: Type.Optional(Type.Array(FaultRule, { maxItems: 100 })),
+    postFlow: Type.Optional(Type.Object(FlowPair.properties, { title: 'flow', additionalProperties: false, description: 'Runs last, after the matching conditional flow.' })),
+    faultRules: Type.Optional(Type.Array(FaultRule, { maxItems: 100, description: 'Handlers for faults: the first rule whose condition holds runs its steps.' })),
     defaultFaultRule: Type.Optional(
       Type.Object(
         {
-          steps: Steps,
+          steps: Type.Array(Step, { maxItems: 100, description: 'Steps run when no fault rule matched.' }),
           alwaysEnforce: Type.Optional(Type.Boolean({ description: 'Run even after a fault rule matched.' })),
         },
-        { additionalProperties: false },
+        { additionalProperties: false, description: 'Runs when no fault rule matched (or always, with alwaysEnforce).' },
       ),
     ),
     faultFormat: Type.Optional(
@@ -94,7 +94,7 @@ export const ApiSpec = Type.Object(
     ),
     openapi: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'An OpenAPI document shown in the developer hub.' })),
   },
-  { additionalProperties: false, description: 'An API: what the gateway serves under a base path.' },
+  { title: 'api', additionalProperties: false, description: 'An API: what the gateway serves under a base path.' },
 );
 export type ApiSpec = Static<typeof ApiSpec>;
 

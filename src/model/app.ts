@@ -19,7 +19,7 @@ export const ImportedCredential = Type.Object(
     clientSecret: ClientSecret,
     expiresAt: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T', description: 'ISO 8601 expiry; absent = never.' })),
   },
-  { additionalProperties: false, description: 'An existing client id and secret to bring in.' },
+  { title: 'imported credential', additionalProperties: false, description: 'An existing client id and secret to bring in.' },
 );
 export type ImportedCredential = Static<typeof ImportedCredential>;
 

@@ -18,12 +18,12 @@ export type AuditEventView = Static<typeof AuditEventView>;
 
 export const AuditQuery = Type.Object(
   {
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
-    cursor: Type.Optional(Type.String({ maxLength: 100 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100, description: 'Events per page (1 to 500).' })),
+    cursor: Type.Optional(Type.String({ maxLength: 100, description: 'The `nextCursor` of the previous page.' })),
     actor: Type.Optional(Type.String({ maxLength: 254, description: 'Only events by this actor.' })),
     resourceType: Type.Optional(Type.String({ maxLength: 50, description: 'Only events on this type, e.g. `api`.' })),
     resource: Type.Optional(Type.String({ maxLength: 400, description: 'Only events on this resource.' })),
-    action: Type.Optional(Type.String({ maxLength: 100 })),
+    action: Type.Optional(Type.String({ maxLength: 100, description: 'Only events of this action, e.g. `api.deploy`.' })),
     since: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}', description: 'ISO date or time; events at or after it.' })),
     until: Type.Optional(Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}', description: 'ISO date or time; events before it.' })),
   },

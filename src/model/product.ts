@@ -16,7 +16,7 @@ export const ProductResource = Type.Object(
     }),
     methods: Type.Optional(Type.Array(HttpMethod, { uniqueItems: true, description: 'Allowed methods; absent = all.' })),
   },
-  { additionalProperties: false },
+  { title: 'product resource', additionalProperties: false },
 );
 
 export const ProductApi = Type.Union(
@@ -61,7 +61,7 @@ export const ProductSpec = Type.Object(
     published: Type.Optional(Type.Boolean({ description: 'Listed in the developer hub catalogue (default false).' })),
     attributes: Type.Optional(Attributes),
   },
-  { additionalProperties: false, description: 'An API product.' },
+  { title: 'product', additionalProperties: false, description: 'An API product.' },
 );
 export type ProductSpec = Static<typeof ProductSpec>;
 

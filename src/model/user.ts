@@ -9,7 +9,7 @@ export const RoleSchema = Type.Union(
   { description: '`admin`: everything; `api-editor`: APIs and products; `viewer`: read-only; `developer`: the hub, own apps only.' },
 );
 
-export const UserStatus = Type.Union([Type.Literal('active'), Type.Literal('inactive')]);
+export const UserStatus = Type.Union([Type.Literal('active'), Type.Literal('inactive')], { description: 'Inactive users cannot sign in and their tokens stop working.' });
 export type UserStatus = Static<typeof UserStatus>;
 
 export const Password = Type.String({ minLength: 12, maxLength: 200, description: 'At least 12 characters.' });
@@ -17,7 +17,7 @@ export const Password = Type.String({ minLength: 12, maxLength: 200, description
 export const UserCreate = Type.Object(
   {
     email: Email,
-    displayName: Type.Optional(Type.String({ maxLength: 200 })),
+    displayName: Type.Optional(Type.String({ maxLength: 200, description: 'A name for people to read.' })),
     roles: Type.Array(RoleSchema, { uniqueItems: true, description: 'The roles; empty = can sign in but do nothing.' }),
     status: Type.Optional(UserStatus),
     password: Type.Optional(Password),
@@ -28,8 +28,8 @@ export type UserCreate = Static<typeof UserCreate>;
 
 export const UserUpdate = Type.Object(
   {
-    displayName: Type.Optional(Type.String({ maxLength: 200 })),
-    roles: Type.Optional(Type.Array(RoleSchema, { uniqueItems: true })),
+    displayName: Type.Optional(Type.String({ maxLength: 200, description: 'A name for people to read.' })),
+    roles: Type.Optional(Type.Array(RoleSchema, { uniqueItems: true, description: 'The new roles; replaces the old ones.' })),
     status: Type.Optional(UserStatus),
     password: Type.Optional(Password),
   },
