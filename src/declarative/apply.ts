@@ -16,7 +16,10 @@ export interface PlanStep {
   action: StepAction;
   /** What changes, in words. */
   notes: string[];
-  run?: () => Promise<void>;
+  /** Carries the step out; may return lines to show once (a generated secret). */
+  run?: () => Promise<string[] | void>;
+  /** What the run returned, for the report. */
+  shown?: string[];
 }
 
 export interface ApplyResult {
@@ -127,7 +130,21 @@ async function planApp(client: ManagementClient, email: string, entry: NonNullab
   if (!current) {
     const body = credentials.length > 0 ? { ...spec, credentials } : spec;
     const notes = credentials.length > 0 ? [`import ${credentials.length} credential${credentials.length > 1 ? 's' : ''} (${credentials.map((c) => c.clientId).join(', ')})`] : ['generate a credential (see it with the management API or the hub)'];
-    return [{ kind: 'app', name: label, action: 'create', notes, run: () => expectOk(client, 'POST', `/developers/${seg(email)}/apps`, body).then(() => {}) }];
+    return [
+      {
+        kind: 'app',
+        name: label,
+        action: 'create',
+        notes,
+        run: async () => {
+          const created = await expectOk<AppView>(client, 'POST', `/developers/${seg(email)}/apps`, body);
+          // A generated secret appears in this response only: show it, or nobody ever will.
+          return created.credentials
+            .filter((c) => c.clientSecret !== undefined)
+            .map((c) => `client id ${c.clientId}, client secret ${c.clientSecret as string} (shown once; keep it safe)`);
+        },
+      },
+    ];
   }
   const steps: PlanStep[] = [];
   const changes = describeChanges(pickSpec(current, APP_KEYS), spec);
@@ -171,7 +188,8 @@ export async function apply(client: ManagementClient, state: DesiredState, optio
   const changed = steps.some((s) => s.action !== 'unchanged');
   if (!options.dryRun) {
     for (const step of steps) {
-      if (step.run) await step.run();
+      const shown = step.run ? await step.run() : undefined;
+      if (shown && shown.length > 0) step.shown = shown;
       options.onStep?.(step);
     }
   }
@@ -189,6 +207,7 @@ export function formatPlan(steps: readonly PlanStep[]): string {
     const inline = step.action === 'update' ? '' : step.notes.join('; ');
     lines.push(`  ${SYMBOL[step.action]} ${label}  ${step.action}${inline ? `: ${inline}` : ''}`);
     if (step.action === 'update') for (const note of step.notes) lines.push(`      ${note}`);
+    for (const line of step.shown ?? []) lines.push(`      ${line}`);
   }
   return lines.join('\n');
 }
