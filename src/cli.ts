@@ -10,7 +10,6 @@ import { exportState, toYaml } from './declarative/export.ts';
 import { readDesiredState } from './declarative/file.ts';
 import { GatehouseError } from './errors.ts';
 import { start } from './main.ts';
-import { migrateToLatest } from './store/migrations/index.ts';
 import { openStore } from './store/index.ts';
 import { VERSION } from './version.ts';
 
@@ -144,13 +143,9 @@ async function migrateCommand(args: string[]): Promise<void> {
   const { values } = parse(args, { 'data-dir': { type: 'string' }, 'database-url': { type: 'string' } });
   if (values.help) return out(HELP.migrate as string);
   const config = loadConfig({ env: process.env, flags: { 'data-dir': values['data-dir'] as string | undefined, 'database-url': values['database-url'] as string | undefined } });
-  const { store, location } = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, migrate: false });
-  try {
-    const { applied } = await migrateToLatest(store.db as never, store.dialect);
-    out(applied.length ? `${location}: applied ${applied.join(', ')}.` : `${location}: already up to date.`);
-  } finally {
-    await store.close();
-  }
+  const { store, location, migrations } = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await store.close();
+  out(migrations.applied.length ? `${location}: applied ${migrations.applied.join(', ')}.` : `${location}: already up to date.`);
 }
 
 async function applyCommand(args: string[]): Promise<void> {

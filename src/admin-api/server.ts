@@ -39,6 +39,13 @@ function describeAccess({ schema, url, route }: { schema: unknown; url: string; 
   return { schema: { ...base, description, 'x-gatehouse-roles': access, ...(access === 'public' ? { security: [] } : {}) }, url };
 }
 
+function holdsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(holdsNul);
+  if (value !== null && typeof value === 'object') return Object.entries(value).some(([k, v]) => k.includes('\u0000') || holdsNul(v));
+  return false;
+}
+
 /** The parser's own words (they name the position) rather than Fastify's generic message. */
 function jsonErrorDetail(text: string, fallback: Error): string {
   try {
@@ -70,6 +77,10 @@ export async function buildAdminApi(options: AdminApiOptions): Promise<FastifyIn
     if (text.trim() === '') return done(null, undefined);
     parseJson(request, text, (error, value) => {
       if (error) return done(new GatehouseError('request.malformed_json', `The body is not valid JSON: ${jsonErrorDetail(text, error)}.`), undefined);
+      // PostgreSQL cannot store U+0000 in text; refuse it the same way on every store.
+      if (text.includes('\\u0000') && holdsNul(value)) {
+        return done(new GatehouseError('request.invalid', 'The body contains a NUL character (\\u0000), which no field may hold.'), undefined);
+      }
       done(null, value);
     });
   });

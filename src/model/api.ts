@@ -16,7 +16,6 @@ export const Step = Type.Object(
 );
 export type Step = Static<typeof Step>;
 
-const Steps = Type.Array(Step, { maxItems: 100, description: 'Steps, run in order.' });
 
 export const FlowPair = Type.Object(
   {

@@ -29,9 +29,10 @@ export interface OpenedStore {
 export const SQLITE_FILE_NAME = 'gatehouse.db';
 
 export async function openStore(options: StoreOptions): Promise<OpenedStore> {
-  const { store, location } = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options);
+  const { store, location, sqlite } = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options);
   try {
-    const migrations = options.migrate === false ? { applied: [] } : await migrateToLatest(store.db as Kysely<unknown>, store.dialect);
+    const migrate = () => migrateToLatest(store.db as Kysely<unknown>, store.dialect);
+    const migrations = options.migrate === false ? { applied: [] } : sqlite ? await migrateLocked(sqlite, migrate) : await migrate();
     return { store, migrations, location };
   } catch (error) {
     await store.close().catch(() => {});
@@ -39,7 +40,25 @@ export async function openStore(options: StoreOptions): Promise<OpenedStore> {
   }
 }
 
-function openSqlite(options: StoreOptions): { store: SqlStore; location: string } {
+/**
+ * Kysely takes no migration lock on SQLite and runs its DDL outside a transaction, so two processes starting on a
+ * fresh data directory would both apply 0001. Holding an immediate (write) transaction on Kysely's own connection
+ * for the whole run makes other processes wait (busy_timeout) and, SQLite DDL being transactional, makes the
+ * migrations all or nothing.
+ */
+async function migrateLocked(database: BetterSqlite3.Database, migrate: () => Promise<MigrationReport>): Promise<MigrationReport> {
+  database.exec('BEGIN IMMEDIATE');
+  try {
+    const report = await migrate();
+    database.exec('COMMIT');
+    return report;
+  } catch (error) {
+    if (database.inTransaction) database.exec('ROLLBACK');
+    throw error;
+  }
+}
+
+function openSqlite(options: StoreOptions): { store: SqlStore; location: string; sqlite: BetterSqlite3.Database } {
   let file = options.sqliteFile;
   if (!file) {
     const dir = options.dataDir ?? 'data';
@@ -52,7 +71,7 @@ function openSqlite(options: StoreOptions): { store: SqlStore; location: string 
   database.pragma('busy_timeout = 5000');
   database.pragma('synchronous = NORMAL');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
-  return { store: new SqlStore(db, 'sqlite'), location: `SQLite ${file}` };
+  return { store: new SqlStore(db, 'sqlite'), location: `SQLite ${file}`, sqlite: database };
 }
 
 // int8 (bigint) columns hold epoch milliseconds, which fit a JS number; parse them as numbers.
@@ -64,7 +83,7 @@ const pgTypes = {
   },
 } as unknown as pg.CustomTypesConfig;
 
-function openPostgres(url: string): { store: SqlStore; location: string } {
+function openPostgres(url: string): { store: SqlStore; location: string; sqlite?: undefined } {
   const pool = new pg.Pool({ connectionString: url, types: pgTypes, max: 10 });
   // An idle client that loses its connection must not crash the process; the next query reports it.
   pool.on('error', () => {});

@@ -64,6 +64,14 @@ describe('request errors', () => {
     expect(((await res.json()) as any).code).toBe("request.unsupported_media_type");
   });
 
+  it('refuses NUL characters, which PostgreSQL cannot store', async () => {
+    const res = await cp.call('POST', '/developers', '{"email":"a@example.com","firstName":"A\\u0000","lastName":"B"}');
+    expect(res.status).toBe(400);
+    expect((await res.json()).detail).toContain('NUL character');
+    const literal = await cp.call('POST', '/developers', '{"email":"a@example.com","firstName":"A\\\\u0000","lastName":"B"}');
+    expect(literal.status).toBe(201);
+  });
+
   it('refuses prototype-poisoning keys', async () => {
     const res = await cp.call('POST', '/products', '{"name":"p","apis":[],"__proto__":{"admin":true}}');
     expect(res.status).toBe(400);

@@ -23,7 +23,7 @@ export interface MigrationReport {
   applied: string[];
 }
 
-/** Brings the schema up to date. Safe to call on every start, and from several nodes at once (Kysely locks). */
+/** Brings the schema up to date. Safe on every start; openStore serialises concurrent starts (a lock table on PostgreSQL, an immediate transaction on SQLite). */
 export async function migrateToLatest(db: Kysely<unknown>, dialect: Dialect): Promise<MigrationReport> {
   const migrator = new Migrator({ db, provider: provider(dialect), migrationTableName: 'gatehouse_migrations', migrationLockTableName: 'gatehouse_migrations_lock' });
   const result: MigrationResultSet = await migrator.migrateToLatest();

@@ -103,7 +103,11 @@ export class SqlPersonalTokens implements PersonalTokenRepository {
   }
 
   async insert(token: PersonalTokenRecord): Promise<void> {
-    await this.#db
+    await this.#insert(token).catch((error: unknown) => rethrowUnique(error, 'personal_tokens.token_hash'));
+  }
+
+  #insert(token: PersonalTokenRecord) {
+    return this.#db
       .insertInto('personal_tokens')
       .values({
         id: token.id,
