@@ -7,11 +7,7 @@ import { UniqueViolation, type ApiRecord, type ApiRevisionRecord, type PageReque
 import { newId } from '../util/secrets.ts';
 import { audit, type Actor, type ManageDeps } from './context.ts';
 import { jsonEqual } from './equal.ts';
-
-export interface Versioned<T> {
-  view: T;
-  version: number;
-}
+import { checkVersion, preconditionFailed, sameIdentity, type Versioned } from './guards.ts';
 
 async function requireApi(tx: Repositories, name: string): Promise<ApiRecord> {
   const api = await tx.apis.get(name);
@@ -38,14 +34,6 @@ async function toView(tx: Repositories, api: ApiRecord, revision?: ApiRevisionRe
     createdAt: iso(api.createdAt),
     updatedAt: iso(api.updatedAt),
   };
-}
-
-function nameMustMatch(pathName: string, spec: ApiSpec): void {
-  if (spec.name !== pathName) {
-    throw new GatehouseError('request.invalid', `The body names API '${spec.name}' but the path names '${pathName}'; an API cannot be renamed.`, {
-      details: { errors: [{ path: '/name', message: `must be '${pathName}'` }] },
-    });
-  }
 }
 
 export async function createApi(deps: ManageDeps, actor: Actor, spec: ApiSpec): Promise<Versioned<ApiView>> {
@@ -88,7 +76,7 @@ export async function updateApi(
   spec: ApiSpec,
   expectedRevision?: number | null,
 ): Promise<Versioned<ApiView> & { created: boolean }> {
-  nameMustMatch(name, spec);
+  sameIdentity('API', 'name', name, spec.name);
   const now = deps.clock.now();
   const result = await deps.store.transaction(async (tx) => {
     const api = await requireApi(tx, name);
@@ -191,14 +179,4 @@ function basePathConflict(basePath: string, holder: string): GatehouseError {
   return new GatehouseError('api.base_path_conflict', `Base path '${basePath}' is already served by ${holder === 'another API' ? holder : `API '${holder}'`}.`, {
     details: { basePath, api: holder },
   });
-}
-
-export function preconditionFailed(what: string): GatehouseError {
-  return new GatehouseError('request.precondition_failed', `${what} was changed by someone else since you read it; read it again and retry.`);
-}
-
-/** Throws 412 when If-Match named a version other than the current one. */
-export function checkVersion(expected: number | null | undefined, current: number, what: string): void {
-  if (expected === undefined) return;
-  if (expected !== current) throw preconditionFailed(what);
 }

@@ -4,7 +4,7 @@ import type { AppCreate, AppSpec, AppStatus, AppView, CredentialCreate, Credenti
 import { iso, type PageOf } from '../model/common.ts';
 import { UniqueViolation, type AppRecord, type CredentialProduct, type CredentialRecord, type DeveloperRecord, type PageRequest, type Repositories } from '../store/index.ts';
 import { hashSecret, newClientId, newClientSecret, newId, secretMatches } from '../util/secrets.ts';
-import { checkVersion, preconditionFailed, type Versioned } from './apis.ts';
+import { checkVersion, preconditionFailed, sameIdentity, type Versioned } from './guards.ts';
 import { audit, type Actor, type ManageDeps } from './context.ts';
 import { requireDeveloper } from './developers.ts';
 import { jsonEqual } from './equal.ts';
@@ -168,11 +168,7 @@ export async function updateApp(
   spec: AppSpec,
   expectedVersion?: number | null,
 ): Promise<Versioned<AppView>> {
-  if (spec.name !== name) {
-    throw new GatehouseError('request.invalid', `The body names app '${spec.name}' but the path names '${name}'; an app cannot be renamed.`, {
-      details: { errors: [{ path: '/name', message: `must be '${name}'` }] },
-    });
-  }
+  sameIdentity('app', 'name', name, spec.name);
   const now = deps.clock.now();
   let changed = false;
   const result = await deps.store.transaction(async (tx) => {

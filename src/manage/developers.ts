@@ -4,7 +4,7 @@ import { iso, type PageOf } from '../model/common.ts';
 import type { DeveloperSpec, DeveloperStatus, DeveloperView } from '../model/developer.ts';
 import { UniqueViolation, type DeveloperRecord, type PageRequest, type Repositories } from '../store/index.ts';
 import { newId } from '../util/secrets.ts';
-import { checkVersion, preconditionFailed, type Versioned } from './apis.ts';
+import { checkVersion, preconditionFailed, sameIdentity, type Versioned } from './guards.ts';
 import { audit, type Actor, type ManageDeps } from './context.ts';
 import { jsonEqual } from './equal.ts';
 
@@ -73,11 +73,7 @@ export async function updateDeveloper(
   spec: DeveloperSpec,
   expectedVersion?: number | null,
 ): Promise<Versioned<DeveloperView>> {
-  if (spec.email !== email) {
-    throw new GatehouseError('request.invalid', `The body names developer '${spec.email}' but the path names '${email}'; the email address cannot change.`, {
-      details: { errors: [{ path: '/email', message: `must be '${email}'` }] },
-    });
-  }
+  sameIdentity('developer', 'email', email, spec.email);
   return saveDeveloper(deps, actor, email, expectedVersion, (current) => (jsonEqual(current.spec, spec) ? undefined : { spec }), 'developer.update');
 }
 

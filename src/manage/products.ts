@@ -4,7 +4,7 @@ import { iso, type PageOf } from '../model/common.ts';
 import { productApiNames, type ProductSpec, type ProductView } from '../model/product.ts';
 import { UniqueViolation, type PageRequest, type ProductRecord, type Repositories } from '../store/index.ts';
 import { newId } from '../util/secrets.ts';
-import { checkVersion, preconditionFailed, type Versioned } from './apis.ts';
+import { checkVersion, preconditionFailed, sameIdentity, type Versioned } from './guards.ts';
 import { audit, type Actor, type ManageDeps } from './context.ts';
 import { jsonEqual } from './equal.ts';
 
@@ -63,11 +63,7 @@ export async function updateProduct(
   spec: ProductSpec,
   expectedVersion?: number | null,
 ): Promise<Versioned<ProductView>> {
-  if (spec.name !== name) {
-    throw new GatehouseError('request.invalid', `The body names product '${spec.name}' but the path names '${name}'; a product cannot be renamed.`, {
-      details: { errors: [{ path: '/name', message: `must be '${name}'` }] },
-    });
-  }
+  sameIdentity('product', 'name', name, spec.name);
   const now = deps.clock.now();
   let changed = false;
   const result = await deps.store.transaction(async (tx) => {

@@ -4,7 +4,7 @@ import { iso, type PageOf } from '../model/common.ts';
 import type { PersonalTokenCreate, PersonalTokenView, Role, UserCreate, UserUpdate, UserView } from '../model/user.ts';
 import { UniqueViolation, type PageRequest, type PersonalTokenRecord, type Repositories, type UserRecord } from '../store/index.ts';
 import { hashPassword, hashSecret, newId, newPersonalToken } from '../util/secrets.ts';
-import { checkVersion, preconditionFailed, type Versioned } from './apis.ts';
+import { checkVersion, preconditionFailed, type Versioned } from './guards.ts';
 import { audit, SYSTEM_ACTOR, type Actor, type ManageDeps } from './context.ts';
 
 const DAY_MS = 86_400_000;
