@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GatehouseError } from '../errors.ts';
+import { failureOf as failure } from '../../test/helpers/failure.ts';
 import { describeConfig, loadConfig } from './load.ts';
-
-function failure(run: () => unknown): GatehouseError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof GatehouseError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('loadConfig', () => {
   it('uses the documented defaults', () => {

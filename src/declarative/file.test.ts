@@ -1,16 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GatehouseError } from '../errors.ts';
+import { failureOf as failure } from '../../test/helpers/failure.ts';
 import { parseDesiredState } from './file.ts';
-
-function failure(run: () => unknown): GatehouseError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof GatehouseError) return error;
-    throw error;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('parseDesiredState', () => {
   it('substitutes ${VAR}, ${VAR:-default} and $$ in string values', () => {
