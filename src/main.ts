@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { buildAdminApi } from './admin-api/server.ts';
 import type { ServerConfig } from './config/settings.ts';
 import { apply, type ApplyResult } from './declarative/apply.ts';
-import type { ManagementClient } from './declarative/client.ts';
+import { httpClient } from './declarative/client.ts';
 import type { DesiredState } from './declarative/schema.ts';
 import { createGatewayServer } from './gateway/server.ts';
 import { buildHubServer } from './hub-api/server.ts';
@@ -71,19 +71,11 @@ function closeServer(server: Server, timeoutMs: number): Promise<void> {
   });
 }
 
-/** A management client that calls the admin API in-process, acting as the system (for `start -c`). */
-function inProcessClient(admin: FastifyInstance, token: string): ManagementClient {
-  return {
-    async send(method, path, body) {
-      const response = await admin.inject({
-        method: method as 'GET',
-        url: `/api/v1${path}`,
-        headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        payload: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: response.statusCode, body: response.body ? JSON.parse(response.body) : undefined };
-    },
-  };
+/** Where this process can reach its own admin port: a wildcard address is reached on loopback. */
+function localUrl(server: Server, host: string): string {
+  const { port } = server.address() as AddressInfo;
+  const local = host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host;
+  return `http://${local}:${port}`;
 }
 
 export async function start(options: StartOptions): Promise<Running> {
@@ -107,7 +99,8 @@ export async function start(options: StartOptions): Promise<Running> {
     await listen(servers.admin.server, config.admin.host, config.admin.port, 'admin API');
     await listen(servers.hub.server, config.hub.host, config.hub.port, 'developer hub');
 
-    const applied = options.desired ? await apply(inProcessClient(servers.admin, internalToken), options.desired) : undefined;
+    // `start -c FILE` applies through the management API like `gatehouse apply`, as the system actor.
+    const applied = options.desired ? await apply(httpClient(localUrl(servers.admin.server, config.admin.host), internalToken), options.desired) : undefined;
     const { admin, hub, gateway } = servers;
     let stopping: Promise<void> | undefined;
     return {

@@ -129,7 +129,7 @@ async function planApp(client: ManagementClient, email: string, entry: NonNullab
   const current = developerExists ? await getOptional<AppView>(client, path) : undefined;
   if (!current) {
     const body = credentials.length > 0 ? { ...spec, credentials } : spec;
-    const notes = credentials.length > 0 ? [`import ${credentials.length} credential${credentials.length > 1 ? 's' : ''} (${credentials.map((c) => c.clientId).join(', ')})`] : ['generate a credential (see it with the management API or the hub)'];
+    const notes = credentials.length > 0 ? [`import ${credentials.length} credential${credentials.length > 1 ? 's' : ''} (${credentials.map((c) => c.clientId).join(', ')})`] : ['generate a credential'];
     return [
       {
         kind: 'app',
