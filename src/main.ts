@@ -1,7 +1,7 @@
 // Wires configuration -> store -> management -> servers, and takes them down again; the only file that knows it all.
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { buildAdminApi } from './admin-api/server.ts';
 import type { ServerConfig } from './config/settings.ts';
@@ -57,8 +57,27 @@ function listen(server: Server, host: string, port: number, what: string): Promi
   });
 }
 
+/**
+ * Keeps the responses a server is writing, so that shutdown can end each keep-alive connection as soon as its
+ * in-flight response is done: a response not yet started gets `Connection: close`; one already streaming closes
+ * its connection when it finishes.
+ */
+function trackResponses(server: Server): () => void {
+  const open = new Set<ServerResponse>();
+  server.on('request', function trackResponse(_request: IncomingMessage, response: ServerResponse) {
+    open.add(response);
+    response.once('close', () => open.delete(response));
+  });
+  return function closeConnectionsWhenDone() {
+    for (const response of open) {
+      if (!response.headersSent) response.setHeader('connection', 'close');
+      else response.once('finish', () => setImmediate(() => server.closeIdleConnections()));
+    }
+  };
+}
+
 /** Closes a node:http server: no new connections, idle keep-alive ones now, busy ones when done or at the deadline. */
-function closeServer(server: Server, timeoutMs: number): Promise<void> {
+function closeServer(server: Server, drainResponses: () => void, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) return resolve();
     const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
@@ -67,6 +86,7 @@ function closeServer(server: Server, timeoutMs: number): Promise<void> {
       clearTimeout(timer);
       resolve();
     });
+    drainResponses();
     server.closeIdleConnections();
   });
 }
@@ -95,6 +115,7 @@ export async function start(options: StartOptions): Promise<Running> {
     servers.hub = await buildHubServer({ health, logLevel });
     servers.gateway = createGatewayServer(health);
 
+    const drains = [servers.gateway, servers.admin.server, servers.hub.server].map(trackResponses) as [() => void, () => void, () => void];
     await listen(servers.gateway, config.gateway.host, config.gateway.port, 'gateway');
     await listen(servers.admin.server, config.admin.host, config.admin.port, 'admin API');
     await listen(servers.hub.server, config.hub.host, config.hub.port, 'developer hub');
@@ -114,7 +135,7 @@ export async function start(options: StartOptions): Promise<Running> {
         stopping ??= (async () => {
           draining = true;
           const timeout = config.shutdownTimeoutMs;
-          await Promise.all([closeServer(gateway, timeout), closeServer(admin.server, timeout), closeServer(hub.server, timeout)]);
+          await Promise.all([closeServer(gateway, drains[0], timeout), closeServer(admin.server, drains[1], timeout), closeServer(hub.server, drains[2], timeout)]);
           await Promise.all([admin.close(), hub.close()]);
           await store.close();
         })();

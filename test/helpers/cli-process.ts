@@ -3,7 +3,7 @@
 // test's afterEach/afterAll can stop what it started, by pid.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -186,10 +186,44 @@ export function parseBanner(proc: CliProcess): Omit<StartedCli, 'process'> {
   };
 }
 
+/**
+ * Bounds how many CLI processes are starting up at once across the file (concurrent tests): loading the sources
+ * through tsx is CPU-bound, and a pile of simultaneous launches would only make each slower to reach its ready line.
+ * Urgent work (a suite whose steps must run one after another) goes to the front of the queue.
+ */
+class Limiter {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  private readonly max: number;
+  constructor(max: number) {
+    this.max = max;
+  }
+
+  async run<T>(work: () => Promise<T>, urgent = false): Promise<T> {
+    if (this.active >= this.max) await new Promise<void>((resolve) => (urgent ? this.waiting.unshift(resolve) : this.waiting.push(resolve)));
+    else this.active += 1;
+    try {
+      return await work();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active -= 1;
+    }
+  }
+}
+
+const launches = new Limiter(availableParallelism() + 1);
+
 /** Starts and stops CLI processes and owns their temp directories; call `cleanup()` in afterEach/afterAll. */
 export class CliSession {
   private readonly processes: CliProcess[] = [];
   private readonly dirs: string[] = [];
+  private readonly urgent: boolean;
+
+  /** `urgent`: this session's launches go ahead of others waiting (for a chain of steps that must run in order). */
+  constructor(options: { urgent?: boolean } = {}) {
+    this.urgent = options.urgent ?? false;
+  }
 
   /** A fresh, empty temp directory, removed by cleanup(). */
   tempDir(prefix = 'gatehouse-e2e-'): string {
@@ -206,16 +240,20 @@ export class CliSession {
 
   /** Runs a command that ends by itself (help, migrate, apply, export, a start that fails). */
   async run(args: readonly string[], env: EnvOverrides = {}, timeoutMs = 20_000): Promise<CliResult> {
-    const proc = this.spawn(args, env);
-    const exit = await proc.waitForExit(timeoutMs);
-    return { ...exit, stdout: proc.stdout, stderr: proc.stderr };
+    return launches.run(async () => {
+      const proc = this.spawn(args, env);
+      const exit = await proc.waitForExit(timeoutMs);
+      return { ...exit, stdout: proc.stdout, stderr: proc.stderr };
+    }, this.urgent);
   }
 
   /** `gatehouse start ...`, waiting (bounded) for the ready line. */
   async start(args: readonly string[], env: EnvOverrides, readyTimeoutMs = 25_000): Promise<StartedCli> {
-    const proc = this.spawn(['start', ...args], env);
-    await proc.waitForOutput(READY_LINE, readyTimeoutMs);
-    return { process: proc, ...parseBanner(proc) };
+    return launches.run(async () => {
+      const proc = this.spawn(['start', ...args], env);
+      await proc.waitForOutput(READY_LINE, readyTimeoutMs);
+      return { process: proc, ...parseBanner(proc) };
+    }, this.urgent);
   }
 
   /** Stops every process still running (SIGTERM, SIGKILL as a last resort) and removes the temp directories. */
