@@ -9,6 +9,8 @@ import { buildAdminApi } from '../src/admin-api/server.ts';
 import { SETTINGS } from '../src/config/settings.ts';
 import { DesiredState } from '../src/declarative/schema.ts';
 import { errorCatalogue } from '../src/errors.ts';
+import { BUILT_IN_POLICIES } from '../src/policies/index.ts';
+import type { PolicyDefinition } from '../src/policies/policy.ts';
 import { ChangeFeed } from '../src/manage/changes.ts';
 import { openStore } from '../src/store/index.ts';
 import { systemClock } from '../src/util/clock.ts';
@@ -145,7 +147,8 @@ function renderObject(title: string, schema: TSchema, lines: string[], sections:
   if (json.description) lines.push(String(json.description), '');
   lines.push('| field | type | required | meaning |', '| --- | --- | --- | --- |');
   for (const [name, property] of Object.entries(properties)) {
-    lines.push(`| \`${name}\` | ${typeOf(property, sections)} | ${required.has(name) ? 'yes' : 'no'} | ${String(property.description ?? '').replace(/\|/g, '\\|')} |`);
+    const need = property.default !== undefined ? `no (default \`${JSON.stringify(property.default)}\`)` : required.has(name) ? 'yes' : 'no';
+    lines.push(`| \`${name}\` | ${typeOf(property, sections)} | ${need} | ${String(property.description ?? '').replace(/\|/g, '\\|')} |`);
   }
   lines.push('');
   for (const [innerTitle, inner] of nested) renderObject(innerTitle, inner as unknown as TSchema, lines, sections);
@@ -169,8 +172,35 @@ export function renderDeclarativeFile(): string {
   return lines.join('\n');
 }
 
+export function renderPolicy(policy: PolicyDefinition): string {
+  const lines = [GENERATED, '', `# ${policy.name}`, '', policy.summary, '', `Apigee element: \`${policy.apigee}\`. Use it as a step: \`{ policy: ${policy.name}, config: { … } }\`.`, ''];
+  const sections: Sections = new Map();
+  renderObject('config', policy.config, lines, sections);
+  if (policy.errors.length > 0) {
+    lines.push('## Faults', '', '| code | status | `fault.name` | Apigee `errorcode` | when |', '| --- | --- | --- | --- | --- |');
+    for (const e of policy.errors) lines.push(`| \`${e.code}\` | ${e.status} | \`${e.faultName}\` | \`${e.apigeeCode}\` | ${e.when.replace(/\|/g, '\\|')} |`);
+    lines.push('');
+  }
+  if (policy.variables && Object.keys(policy.variables).length > 0) {
+    lines.push('## Flow variables it sets', '', '| variable | meaning |', '| --- | --- |');
+    for (const [name, meaning] of Object.entries(policy.variables)) lines.push(`| \`${name}\` | ${meaning.replace(/\|/g, '\\|')} |`);
+    lines.push('');
+  }
+  return lines.join('\n');
+}
+
+export function renderPolicyIndex(): string {
+  const lines = [GENERATED, '', '# Policies', '', 'A step runs a policy. Each page lists the config, its defaults, the faults the policy raises (with the', '`fault.name` fault rules match on) and the flow variables it sets.', '', '| policy | Apigee | what it does |', '| --- | --- | --- |'];
+  for (const p of BUILT_IN_POLICIES) lines.push(`| [${p.name}](${p.name}.md) | \`${p.apigee}\` | ${p.summary} |`);
+  lines.push('');
+  return lines.join('\n');
+}
+
 export async function generateDocs(): Promise<Record<string, string>> {
+  const policies = Object.fromEntries(BUILT_IN_POLICIES.map((p) => [`docs/reference/policies/${p.name}.md`, renderPolicy(p)]));
   return {
+    ...policies,
+    'docs/reference/policies/README.md': renderPolicyIndex(),
     'docs/reference/errors.md': renderErrors(),
     'docs/reference/configuration.md': renderConfiguration(),
     'docs/reference/management-api.md': await renderManagementApi(),

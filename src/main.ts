@@ -8,7 +8,14 @@ import type { ServerConfig } from './config/settings.ts';
 import { apply, type ApplyResult } from './declarative/apply.ts';
 import { httpClient } from './declarative/client.ts';
 import type { DesiredState } from './declarative/schema.ts';
+import { MemoryAnalytics, offHotPath, type AnalyticsSink } from './gateway/analytics.ts';
+import { CachedKeys } from './gateway/keys.ts';
+import { GatewayRuntime } from './gateway/runtime.ts';
 import { createGatewayServer } from './gateway/server.ts';
+import { MemoryCounters } from './counters/memory.ts';
+import { OpaqueTokens } from './oauth/tokens.ts';
+import { policyRegistry } from './policies/index.ts';
+import { MemoryResponseCacheStore } from './policies/response-cache/store.ts';
 import { buildHubServer } from './hub-api/server.ts';
 import type { Health } from './http/health.ts';
 import { ChangeFeed } from './manage/changes.ts';
@@ -25,6 +32,8 @@ export interface StartOptions {
   desired?: DesiredState | undefined;
   /** Request logging; false silences it (tests). */
   logRequests?: boolean;
+  /** Where analytics records go (default: the last 10,000 in memory). */
+  analytics?: AnalyticsSink;
 }
 
 export interface Running {
@@ -106,14 +115,38 @@ export async function start(options: StartOptions): Promise<Running> {
   const { store } = opened;
   let draining = false;
   const health: Health = { store, draining: () => draining };
-  const deps: ManageDeps = { store, clock, changes: new ChangeFeed() };
+  let runtime: GatewayRuntime | undefined;
+  let keys: CachedKeys | undefined;
+  const deps: ManageDeps = {
+    store,
+    clock,
+    changes: new ChangeFeed(),
+    checkDeployable: (spec, revision) => {
+      runtime?.compile(spec, revision);
+    },
+  };
   const servers: { admin?: FastifyInstance; hub?: FastifyInstance; gateway?: Server } = {};
   try {
     const bootstrap = await bootstrapAdmin(deps, config.adminToken);
     const internalToken = randomBytes(32).toString('base64url');
+    const log = {
+      error(message: string, error?: unknown) {
+        process.stderr.write(`${JSON.stringify({ level: 'error', time: clock.now(), msg: message, err: error instanceof Error ? { message: error.message, stack: error.stack } : error })}\n`);
+      },
+    };
+    keys = new CachedKeys(store, deps.changes);
+    runtime = new GatewayRuntime({
+      store,
+      changes: deps.changes,
+      policies: policyRegistry(),
+      policyDeps: { clock, counters: new MemoryCounters(), keys, tokens: new OpaqueTokens(store, clock), responseCache: new MemoryResponseCacheStore() },
+      log,
+    });
+    await runtime.reload();
     servers.admin = await buildAdminApi({ deps, health, version: VERSION, logLevel, internalToken });
     servers.hub = await buildHubServer({ health, logLevel });
-    servers.gateway = createGatewayServer(health);
+    const analytics = options.analytics ?? new MemoryAnalytics();
+    servers.gateway = createGatewayServer({ runtime, health, clock, analytics: offHotPath(analytics), log });
 
     const drains = [servers.gateway, servers.admin.server, servers.hub.server].map(trackResponses) as [() => void, () => void, () => void];
     await listen(servers.gateway, config.gateway.host, config.gateway.port, 'gateway');
@@ -137,6 +170,8 @@ export async function start(options: StartOptions): Promise<Running> {
           const timeout = config.shutdownTimeoutMs;
           await Promise.all([closeServer(gateway, drains[0], timeout), closeServer(admin.server, drains[1], timeout), closeServer(hub.server, drains[2], timeout)]);
           await Promise.all([admin.close(), hub.close()]);
+          await runtime?.close();
+          keys?.close();
           await store.close();
         })();
         return stopping;
@@ -145,7 +180,8 @@ export async function start(options: StartOptions): Promise<Running> {
   } catch (error) {
     draining = true;
     servers.gateway?.close();
-    await Promise.allSettled([servers.admin?.close(), servers.hub?.close()]);
+    await Promise.allSettled([servers.admin?.close(), servers.hub?.close(), runtime?.close()]);
+    keys?.close();
     await store.close().catch(() => {});
     throw error;
   }

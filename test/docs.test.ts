@@ -16,3 +16,12 @@ describe('reference docs', () => {
     for (const code of Object.keys(errorCatalogue)) expect(page).toContain(`| \`${code}\` |`);
   });
 });
+
+describe('policies', () => {
+  it('raise only catalogued error codes, so each is documented', async () => {
+    const { BUILT_IN_POLICIES } = await import('../src/policies/index.ts');
+    for (const policy of BUILT_IN_POLICIES) {
+      for (const fault of policy.errors) expect(Object.keys(errorCatalogue), `${policy.name}: ${fault.code}`).toContain(fault.code);
+    }
+  });
+});

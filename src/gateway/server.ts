@@ -1,10 +1,23 @@
-// The gateway's HTTP server (the data plane). This release answers health checks and refuses every other path
-// with `gateway.no_route`; routing, flows and policies arrive with the gateway work (see the roadmap in README).
+// The gateway's HTTP server (the data plane): route, run the API's flows, answer, and record the call.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
+import { pipeline } from 'node:stream';
 import { readiness, type Health } from '../http/health.ts';
 import { problemBody, PROBLEM_CONTENT_TYPE } from '../http/problem.ts';
 import { GatehouseError } from '../errors.ts';
+import type { Clock } from '../util/clock.ts';
+import type { AnalyticsSink } from './analytics.ts';
+import { GatewayRequest, MessageContext } from './context.ts';
+import { runApi } from './flow.ts';
+import type { GatewayRuntime } from './runtime.ts';
+
+export interface GatewayServerOptions {
+  runtime: GatewayRuntime;
+  health: Health;
+  clock: Clock;
+  analytics: AnalyticsSink;
+  log: { error(message: string, error?: unknown): void };
+}
 
 function sendJson(response: ServerResponse, status: number, body: unknown, contentType = 'application/json; charset=utf-8'): void {
   const text = JSON.stringify(body);
@@ -12,11 +25,37 @@ function sendJson(response: ServerResponse, status: number, body: unknown, conte
   response.end(text);
 }
 
-export function createGatewayServer(health: Health): Server {
-  return createServer(function handleGatewayRequest(request: IncomingMessage, response: ServerResponse) {
+function splitUrl(url: string): { path: string; rawQuery: string } {
+  const q = url.indexOf('?');
+  return q === -1 ? { path: url, rawQuery: '' } : { path: url.slice(0, q), rawQuery: url.slice(q + 1) };
+}
+
+function send(context: MessageContext, response: ServerResponse, isHead: boolean, onError: (error: unknown) => void): void {
+  const answer = context.response;
+  if (!answer) {
+    response.writeHead(500).end();
+    return;
+  }
+  const headers = answer.headers;
+  headers['x-request-id'] = context.requestId;
+  const body = answer.body;
+  response.writeHead(answer.status, headers as Record<string, string | string[]>);
+  if (isHead || !body) {
+    if (body && 'stream' in body) body.stream.resume();
+    response.end();
+  } else if ('buffer' in body) response.end(body.buffer);
+  else {
+    pipeline(body.stream, response, (error) => {
+      if (error && (error as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE') onError(error);
+    });
+  }
+}
+
+export function createGatewayServer(options: GatewayServerOptions): Server {
+  const { runtime, health, clock, analytics, log } = options;
+  return createServer(function handleGatewayRequest(incoming: IncomingMessage, response: ServerResponse) {
     const requestId = randomUUID();
-    response.setHeader('x-request-id', requestId);
-    const path = (request.url ?? '/').split('?')[0] ?? '/';
+    const { path, rawQuery } = splitUrl(incoming.url ?? '/');
     if (path === '/healthz') return sendJson(response, 200, { status: 'ok' });
     if (path === '/readyz') {
       readiness(health).then(
@@ -25,7 +64,45 @@ export function createGatewayServer(health: Health): Server {
       );
       return;
     }
-    const error = new GatehouseError('gateway.no_route', `No API is deployed at ${path}.`);
-    sendJson(response, error.status, problemBody(error, path, requestId), PROBLEM_CONTENT_TYPE);
+    const route = runtime.route(path);
+    if (!route) {
+      incoming.resume();
+      const error = new GatehouseError('gateway.no_route', `No API is deployed at ${path}.`);
+      response.setHeader('x-request-id', requestId);
+      sendJson(response, error.status, problemBody(error, path, requestId), PROBLEM_CONTENT_TYPE);
+      analytics.write({ at: clock.now(), requestId, api: null, revision: null, product: null, app: null, developer: null, clientId: null, method: incoming.method ?? 'GET', path, status: 404, totalLatencyMs: 0, targetLatencyMs: null, faultCode: 'gateway.no_route' });
+      return;
+    }
+    const context = new MessageContext(route.api.identity, new GatewayRequest(incoming, path, rawQuery, route.pathSuffix), requestId, clock);
+    runApi(route.api, context, { onUnexpected: (error) => log.error(`request ${requestId} failed in API '${route.api.identity.name}'`, error) })
+      .then(() => {
+        // A body no step read and no target took must still be consumed, or the connection stalls.
+        if (!incoming.readableEnded && context.request.bufferedBody === undefined && !route.api.target) incoming.resume();
+        send(context, response, incoming.method === 'HEAD', (error) => log.error(`request ${requestId}: response stream failed`, error));
+      })
+      .catch((error: unknown) => {
+        log.error(`request ${requestId} failed`, error);
+        if (!response.headersSent) sendJson(response, 500, { code: 'internal', requestId });
+        else response.destroy();
+      });
+    response.once('finish', function recordCall() {
+      const caller = context.caller;
+      analytics.write({
+        at: context.startedAt,
+        requestId,
+        api: route.api.identity.name,
+        revision: route.api.identity.revision,
+        product: caller?.product ?? null,
+        app: caller?.appName ?? null,
+        developer: caller?.developerEmail ?? null,
+        clientId: caller?.clientId ?? null,
+        method: context.request.method,
+        path,
+        status: context.response?.status ?? response.statusCode,
+        totalLatencyMs: clock.now() - context.startedAt,
+        targetLatencyMs: context.targetLatencyMs ?? null,
+        faultCode: context.faultCode ?? null,
+      });
+    });
   });
 }

@@ -50,7 +50,7 @@ export async function createApi(deps: ManageDeps, actor: Actor, spec: ApiSpec): 
     await audit(tx, deps, actor, 'api.create', 'api', spec.name, { revision: 1, basePath: spec.basePath });
     return { view: await toView(tx, api, first), version: 1 };
   });
-  deps.changes.emit({ kind: 'api', name: spec.name });
+  await deps.changes.emit({ kind: 'api', name: spec.name });
   return result;
 }
 
@@ -89,7 +89,7 @@ export async function updateApi(
     await audit(tx, deps, actor, 'api.update', 'api', name, { revision: revision.revision });
     return { view: await toView(tx, saved, revision), version: revision.revision, created: true };
   });
-  if (result.created) deps.changes.emit({ kind: 'api', name });
+  if (result.created) await deps.changes.emit({ kind: 'api', name });
   return result;
 }
 
@@ -108,7 +108,7 @@ export async function deleteApi(deps: ManageDeps, actor: Actor, name: string): P
     await tx.apis.delete(api.id);
     await audit(tx, deps, actor, 'api.delete', 'api', name);
   });
-  deps.changes.emit({ kind: 'api', name });
+  await deps.changes.emit({ kind: 'api', name });
 }
 
 function toRevisionView(revision: ApiRevisionRecord, deployedRevision: number | undefined): RevisionView {
@@ -140,6 +140,7 @@ export async function deployRevision(deps: ManageDeps, actor: Actor, name: strin
   const view = await deps.store.transaction(async (tx) => {
     const api = await requireApi(tx, name);
     const found = await requireRevision(tx, api, revision);
+    deps.checkDeployable?.(found.spec, revision);
     const basePath = found.spec.basePath;
     const holder = await tx.apis.getDeploymentByBasePath(basePath);
     if (holder && holder.apiId !== api.id) throw basePathConflict(basePath, holder.apiName);
@@ -153,7 +154,7 @@ export async function deployRevision(deps: ManageDeps, actor: Actor, name: strin
     await audit(tx, deps, actor, 'api.deploy', 'api', name, { revision, basePath });
     return { api: name, revision, basePath, deployedAt: iso(now), deployedBy: actor.name };
   });
-  deps.changes.emit({ kind: 'deployment', name });
+  await deps.changes.emit({ kind: 'deployment', name });
   return view;
 }
 
@@ -172,7 +173,7 @@ export async function undeployApi(deps: ManageDeps, actor: Actor, name: string):
     await tx.apis.undeploy(api.id);
     await audit(tx, deps, actor, 'api.undeploy', 'api', name, { revision: deployment.revision });
   });
-  deps.changes.emit({ kind: 'deployment', name });
+  await deps.changes.emit({ kind: 'deployment', name });
 }
 
 function basePathConflict(basePath: string, holder: string): GatehouseError {

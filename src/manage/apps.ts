@@ -141,7 +141,7 @@ export async function createApp(deps: ManageDeps, actor: Actor, email: string, i
     });
     return toView(tx, developer, app, shown);
   });
-  deps.changes.emit({ kind: 'app', name: `${email}/${spec.name}` });
+  await deps.changes.emit({ kind: 'app', name: `${email}/${spec.name}` });
   return { view, version: 1 };
 }
 
@@ -188,7 +188,7 @@ export async function updateApp(
     changed = true;
     return { view: await toView(tx, developer, next), version: next.version };
   });
-  if (changed) deps.changes.emit({ kind: 'app', name: `${email}/${name}` });
+  if (changed) await deps.changes.emit({ kind: 'app', name: `${email}/${name}` });
   return result;
 }
 
@@ -204,7 +204,7 @@ export async function setAppStatus(deps: ManageDeps, actor: Actor, email: string
     changed = true;
     return { view: await toView(tx, developer, next), version: next.version };
   });
-  if (changed) deps.changes.emit({ kind: 'app', name: `${email}/${name}` });
+  if (changed) await deps.changes.emit({ kind: 'app', name: `${email}/${name}` });
   return result;
 }
 
@@ -217,8 +217,8 @@ export async function deleteApp(deps: ManageDeps, actor: Actor, email: string, n
     for (const clientId of clientIds) await tx.oauthTokens.revokeForClient(clientId, deps.clock.now());
     await audit(tx, deps, actor, 'app.delete', 'app', `${email}/${name}`);
   });
-  deps.changes.emit({ kind: 'app', name: `${email}/${name}` });
-  for (const clientId of clientIds) deps.changes.emit({ kind: 'credential', name: clientId });
+  await deps.changes.emit({ kind: 'app', name: `${email}/${name}` });
+  for (const clientId of clientIds) await deps.changes.emit({ kind: 'credential', name: clientId });
 }
 
 export async function createCredential(deps: ManageDeps, actor: Actor, email: string, name: string, input: CredentialCreate): Promise<CredentialView> {
@@ -235,7 +235,7 @@ export async function createCredential(deps: ManageDeps, actor: Actor, email: st
     await audit(tx, deps, actor, 'credential.create', 'app', `${email}/${name}`, { clientId: credential.clientId, imported: input.clientId !== undefined });
     return credentialView(credential, shown);
   });
-  deps.changes.emit({ kind: 'credential', name: view.clientId });
+  await deps.changes.emit({ kind: 'credential', name: view.clientId });
   return view;
 }
 
@@ -250,7 +250,7 @@ export async function regenerateSecret(deps: ManageDeps, actor: Actor, email: st
     await audit(tx, deps, actor, 'credential.regenerate', 'app', `${email}/${name}`, { clientId, imported: clientSecret !== undefined });
     return credentialView(credential, clientSecret === undefined ? new Map([[clientId, secret]]) : undefined);
   });
-  deps.changes.emit({ kind: 'credential', name: clientId });
+  await deps.changes.emit({ kind: 'credential', name: clientId });
   return view;
 }
 
@@ -271,7 +271,7 @@ export async function setCredentialStatus(deps: ManageDeps, actor: Actor, email:
     }
     return credentialView({ ...credential, status });
   });
-  deps.changes.emit({ kind: 'credential', name: clientId });
+  await deps.changes.emit({ kind: 'credential', name: clientId });
   return view;
 }
 
@@ -295,7 +295,7 @@ export async function setCredentialProductStatus(
     await audit(tx, deps, actor, `credential.product.${status === 'approved' ? 'approve' : 'revoke'}`, 'app', `${email}/${name}`, { clientId, product });
     return credentialView({ ...credential, products });
   });
-  deps.changes.emit({ kind: 'credential', name: clientId });
+  await deps.changes.emit({ kind: 'credential', name: clientId });
   return view;
 }
 
@@ -307,5 +307,5 @@ export async function deleteCredential(deps: ManageDeps, actor: Actor, email: st
     await tx.oauthTokens.revokeForClient(clientId, deps.clock.now());
     await audit(tx, deps, actor, 'credential.delete', 'app', `${email}/${name}`, { clientId });
   });
-  deps.changes.emit({ kind: 'credential', name: clientId });
+  await deps.changes.emit({ kind: 'credential', name: clientId });
 }

@@ -1,5 +1,4 @@
 // Change notices: after a write commits, listeners (the gateway's caches, later Redis fan-out) hear of it.
-import { EventEmitter } from 'node:events';
 
 export type ChangeKind = 'api' | 'deployment' | 'product' | 'developer' | 'app' | 'credential' | 'user';
 
@@ -9,15 +8,21 @@ export interface Change {
   readonly name: string;
 }
 
-export class ChangeFeed {
-  readonly #emitter = new EventEmitter();
+export type ChangeListener = (change: Change) => void | Promise<void>;
 
-  emit(change: Change): void {
-    this.#emitter.emit('change', change);
+/**
+ * Listeners may be async (the gateway reloads its routing table); emit resolves when all have finished, so a
+ * deploy answered by the management API is already served by this node's gateway.
+ */
+export class ChangeFeed {
+  readonly #listeners = new Set<ChangeListener>();
+
+  async emit(change: Change): Promise<void> {
+    await Promise.all([...this.#listeners].map(async (listener) => listener(change)));
   }
 
-  subscribe(listener: (change: Change) => void): () => void {
-    this.#emitter.on('change', listener);
-    return () => this.#emitter.off('change', listener);
+  subscribe(listener: ChangeListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 }

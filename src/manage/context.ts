@@ -1,4 +1,5 @@
 // What every management operation receives: the store, the clock, the change feed, and who is acting.
+import type { ApiSpec } from '../model/api.ts';
 import type { Role } from '../model/user.ts';
 import type { Repositories, Store } from '../store/index.ts';
 import type { Clock } from '../util/clock.ts';
@@ -17,6 +18,8 @@ export interface ManageDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly changes: ChangeFeed;
+  /** Compiles a revision as the gateway would, so a deploy that cannot run fails (with where) instead. */
+  readonly checkDeployable?: (spec: ApiSpec, revision: number) => void;
 }
 
 /** Appends one audit event inside the caller's transaction, so the log and the change land together. */

@@ -52,7 +52,7 @@ export async function createDeveloper(
     await audit(tx, deps, actor, 'developer.create', 'developer', spec.email);
     return toView(tx, developer);
   });
-  deps.changes.emit({ kind: 'developer', name: spec.email });
+  await deps.changes.emit({ kind: 'developer', name: spec.email });
   return { view, version: 1 };
 }
 
@@ -102,7 +102,7 @@ async function saveDeveloper(
     changed = true;
     return { view: await toView(tx, next), version: next.version };
   });
-  if (changed) deps.changes.emit({ kind: 'developer', name: email });
+  if (changed) await deps.changes.emit({ kind: 'developer', name: email });
   return result;
 }
 
@@ -118,6 +118,6 @@ export async function deleteDeveloper(deps: ManageDeps, actor: Actor, email: str
     for (const clientId of clientIds) await tx.oauthTokens.revokeForClient(clientId, deps.clock.now());
     await audit(tx, deps, actor, 'developer.delete', 'developer', email);
   });
-  deps.changes.emit({ kind: 'developer', name: email });
-  for (const clientId of clientIds) deps.changes.emit({ kind: 'credential', name: clientId });
+  await deps.changes.emit({ kind: 'developer', name: email });
+  for (const clientId of clientIds) await deps.changes.emit({ kind: 'credential', name: clientId });
 }

@@ -42,7 +42,7 @@ export async function createProduct(deps: ManageDeps, actor: Actor, spec: Produc
     }
     await audit(tx, deps, actor, 'product.create', 'product', spec.name);
   });
-  deps.changes.emit({ kind: 'product', name: spec.name });
+  await deps.changes.emit({ kind: 'product', name: spec.name });
   return { view: toView(product), version: 1 };
 }
 
@@ -77,7 +77,7 @@ export async function updateProduct(
     changed = true;
     return { view: toView(next), version: next.version };
   });
-  if (changed) deps.changes.emit({ kind: 'product', name });
+  if (changed) await deps.changes.emit({ kind: 'product', name });
   return result;
 }
 
@@ -93,5 +93,5 @@ export async function deleteProduct(deps: ManageDeps, actor: Actor, name: string
     await tx.products.delete(product.id);
     await audit(tx, deps, actor, 'product.delete', 'product', name);
   });
-  deps.changes.emit({ kind: 'product', name });
+  await deps.changes.emit({ kind: 'product', name });
 }

@@ -50,7 +50,7 @@ export async function createUser(deps: ManageDeps, actor: Actor, input: UserCrea
     }
     await audit(tx, deps, actor, 'user.create', 'user', user.email, { roles: user.roles });
   });
-  deps.changes.emit({ kind: 'user', name: user.email });
+  await deps.changes.emit({ kind: 'user', name: user.email });
   return { view: toView(user), version: 1 };
 }
 
@@ -94,7 +94,7 @@ export async function updateUser(deps: ManageDeps, actor: Actor, email: string, 
     });
     return { view: toView(next), version: next.version };
   });
-  deps.changes.emit({ kind: 'user', name: email });
+  await deps.changes.emit({ kind: 'user', name: email });
   return result;
 }
 
@@ -107,7 +107,7 @@ export async function deleteUser(deps: ManageDeps, actor: Actor, email: string):
     await tx.users.delete(user.id);
     await audit(tx, deps, actor, 'user.delete', 'user', email);
   });
-  deps.changes.emit({ kind: 'user', name: email });
+  await deps.changes.emit({ kind: 'user', name: email });
 }
 
 function tokenView(token: PersonalTokenRecord, secret?: string): PersonalTokenView {

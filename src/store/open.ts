@@ -58,6 +58,26 @@ async function migrateLocked(database: BetterSqlite3.Database, migrate: () => Pr
   }
 }
 
+/**
+ * Switches the file to WAL. The switch needs the file to itself and SQLite answers BUSY at once, without its busy
+ * handler, when another process is opening the same new file; so retry briefly, and stop as soon as the other
+ * process has made the switch (it is stored in the file).
+ */
+function useWal(database: BetterSqlite3.Database): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let attempt = 0; ; attempt++) {
+    try {
+      database.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      const busy = (error as { code?: string }).code?.startsWith('SQLITE_BUSY');
+      if (!busy || attempt >= 250) throw error;
+      if (String(database.pragma('journal_mode', { simple: true })).toLowerCase() === 'wal') return;
+      Atomics.wait(pause, 0, 0, 20); // start-up only: a synchronous 20 ms pause between attempts
+    }
+  }
+}
+
 function openSqlite(options: StoreOptions): { store: SqlStore; location: string; sqlite: BetterSqlite3.Database } {
   let file = options.sqliteFile;
   if (!file) {
@@ -66,9 +86,9 @@ function openSqlite(options: StoreOptions): { store: SqlStore; location: string;
     file = join(dir, SQLITE_FILE_NAME);
   }
   const database = new BetterSqlite3(file);
-  database.pragma('journal_mode = WAL');
-  database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  useWal(database);
+  database.pragma('foreign_keys = ON');
   database.pragma('synchronous = NORMAL');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   return { store: new SqlStore(db, 'sqlite'), location: `SQLite ${file}`, sqlite: database };

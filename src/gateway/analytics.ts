@@ -1,0 +1,44 @@
+// One analytics record per call, handed to a sink off the hot path; the store and dashboards come later.
+
+export interface AnalyticsRecord {
+  at: number;
+  requestId: string;
+  api: string | null;
+  revision: number | null;
+  product: string | null;
+  app: string | null;
+  developer: string | null;
+  clientId: string | null;
+  method: string;
+  path: string;
+  status: number;
+  totalLatencyMs: number;
+  targetLatencyMs: number | null;
+  faultCode: string | null;
+}
+
+export interface AnalyticsSink {
+  write(record: AnalyticsRecord): void;
+}
+
+/** Keeps the last records in memory (tests, and a small "recent calls" view until the analytics store exists). */
+export class MemoryAnalytics implements AnalyticsSink {
+  readonly records: AnalyticsRecord[] = [];
+  readonly #limit: number;
+  constructor(limit = 10_000) {
+    this.#limit = limit;
+  }
+  write(record: AnalyticsRecord): void {
+    this.records.push(record);
+    if (this.records.length > this.#limit) this.records.splice(0, this.records.length - this.#limit);
+  }
+}
+
+/** Defers writes to the next turn of the event loop, so a slow sink never delays a response. */
+export function offHotPath(sink: AnalyticsSink): AnalyticsSink {
+  return {
+    write(record) {
+      setImmediate(() => sink.write(record));
+    },
+  };
+}

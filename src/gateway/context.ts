@@ -1,0 +1,247 @@
+// The message context of one call: the request, the response, flow variables and the caller, as steps see them.
+import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
+import { StepFault, type Caller, type FlowContext, type Headers, type RequestView, type ResponseView, type VariableValue } from '../policies/policy.ts';
+import type { Clock } from '../util/clock.ts';
+import { builtInVariable } from './variables.ts';
+
+/** The most a policy may buffer of a body; bodies no step reads stream through without a limit. */
+export const MAX_BUFFERED_BODY = 10 * 1024 * 1024;
+
+async function readAll(stream: Readable, what: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_BUFFERED_BODY) {
+      throw new StepFault({
+        faultName: 'BodyTooLarge',
+        code: 'gateway.body_too_large',
+        apigeeCode: 'protocol.http.TooBigBody',
+        status: 413,
+        message: `The ${what} body is larger than the ${MAX_BUFFERED_BODY / 1024 / 1024} MiB a policy may read.`,
+      });
+    }
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function headerValue(headers: Headers, name: string): string | undefined {
+  const value = headers[name.toLowerCase()];
+  return Array.isArray(value) ? value.join(',') : value;
+}
+
+export class GatewayRequest implements RequestView {
+  readonly method: string;
+  readonly path: string;
+  readonly pathSuffix: string;
+  readonly rawQuery: string;
+  readonly headers: Headers;
+  readonly clientIp: string;
+  readonly incoming: IncomingMessage;
+  #query: URLSearchParams | undefined;
+  #queryAsParsed = '';
+  #body: Buffer | undefined;
+  #reading: Promise<Buffer> | undefined;
+  #form: URLSearchParams | undefined;
+
+  constructor(incoming: IncomingMessage, path: string, rawQuery: string, pathSuffix: string) {
+    this.incoming = incoming;
+    this.method = incoming.method ?? 'GET';
+    this.path = path;
+    this.rawQuery = rawQuery;
+    this.pathSuffix = pathSuffix;
+    // A copy: steps change headers for the target without touching what Node parsed.
+    this.headers = { ...incoming.headers };
+    this.clientIp = incoming.socket.remoteAddress ?? '';
+  }
+
+  get query(): URLSearchParams {
+    if (!this.#query) {
+      this.#query = new URLSearchParams(this.rawQuery);
+      this.#queryAsParsed = this.#query.toString();
+    }
+    return this.#query;
+  }
+
+  /** The query to send on: as the client wrote it, unless a step changed the parameters. */
+  get forwardQuery(): string {
+    if (!this.#query) return this.rawQuery;
+    const now = this.#query.toString();
+    return now === this.#queryAsParsed ? this.rawQuery : now;
+  }
+
+  /** The body as read by a step, or undefined when no step read it (then it streams to the target). */
+  get bufferedBody(): Buffer | undefined {
+    return this.#body;
+  }
+
+  header(name: string): string | undefined {
+    return headerValue(this.headers, name);
+  }
+
+  setHeader(name: string, value: string): void {
+    this.headers[name.toLowerCase()] = value;
+  }
+
+  removeHeader(name: string): void {
+    delete this.headers[name.toLowerCase()];
+  }
+
+  readBody(): Promise<Buffer> {
+    if (this.#body) return Promise.resolve(this.#body);
+    this.#reading ??= readAll(this.incoming, 'request').then((body) => (this.#body = body));
+    return this.#reading;
+  }
+
+  async readForm(): Promise<URLSearchParams> {
+    if (this.#form) return this.#form;
+    const type = this.header('content-type') ?? '';
+    this.#form = type.toLowerCase().startsWith('application/x-www-form-urlencoded') ? new URLSearchParams((await this.readBody()).toString('utf8')) : new URLSearchParams();
+    return this.#form;
+  }
+
+  /** Form parameters, when a step already read the form (variables are read synchronously). */
+  formParam(name: string): string | undefined {
+    return this.#form?.get(name) ?? undefined;
+  }
+
+  setBody(body: Buffer | string): void {
+    this.#body = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    this.#reading = Promise.resolve(this.#body);
+    this.setHeader('content-length', String(this.#body.length));
+    this.removeHeader('transfer-encoding');
+  }
+}
+
+export class GatewayResponse implements ResponseView {
+  status: number;
+  readonly headers: Headers;
+  #stream: Readable | undefined;
+  #body: Buffer | undefined;
+  #reading: Promise<Buffer> | undefined;
+
+  constructor(status: number, headers: Headers, body: Buffer | Readable | undefined) {
+    this.status = status;
+    this.headers = headers;
+    if (Buffer.isBuffer(body)) this.#body = body;
+    else this.#stream = body;
+  }
+
+  /** A buffered body, or the stream still to be piped to the client. */
+  get body(): { buffer: Buffer } | { stream: Readable } | undefined {
+    if (this.#body) return { buffer: this.#body };
+    if (this.#stream) return { stream: this.#stream };
+    return undefined;
+  }
+
+  header(name: string): string | undefined {
+    return headerValue(this.headers, name);
+  }
+
+  setHeader(name: string, value: string): void {
+    this.headers[name.toLowerCase()] = value;
+  }
+
+  removeHeader(name: string): void {
+    delete this.headers[name.toLowerCase()];
+  }
+
+  readBody(): Promise<Buffer> {
+    if (this.#body) return Promise.resolve(this.#body);
+    if (!this.#stream) return Promise.resolve(Buffer.alloc(0));
+    this.#reading ??= readAll(this.#stream, 'response').then((body) => {
+      this.#body = body;
+      this.#stream = undefined;
+      return body;
+    });
+    return this.#reading;
+  }
+
+  setBody(body: Buffer | string): void {
+    // A stream nobody reads any more must be drained, or its connection never returns to the pool.
+    this.#stream?.resume();
+    this.#stream = undefined;
+    this.#body = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    this.#reading = Promise.resolve(this.#body);
+    this.headers['content-length'] = String(this.#body.length);
+    delete this.headers['transfer-encoding'];
+  }
+
+  /** Drops a body that will not be sent (a fault replaced the response). */
+  discard(): void {
+    this.#stream?.resume();
+    this.#stream = undefined;
+  }
+}
+
+export interface ApiIdentity {
+  readonly name: string;
+  readonly revision: number;
+  readonly basePath: string;
+}
+
+export class MessageContext implements FlowContext {
+  readonly api: ApiIdentity;
+  readonly request: GatewayRequest;
+  readonly requestId: string;
+  readonly startedAt: number;
+  response: GatewayResponse | undefined;
+  caller: Caller | undefined;
+  /** True once a step answered by itself: the rest of the request flow and the target are skipped. */
+  responded = false;
+  /** The fault being handled, if any: its name is `fault.name`. */
+  faultName: string | undefined;
+  faultCode: string | undefined;
+  targetLatencyMs: number | undefined;
+  readonly #variables = new Map<string, VariableValue>();
+  readonly #clock: Clock;
+
+  constructor(api: ApiIdentity, request: GatewayRequest, requestId: string, clock: Clock) {
+    this.api = api;
+    this.request = request;
+    this.requestId = requestId;
+    this.#clock = clock;
+    this.startedAt = clock.now();
+  }
+
+  now(): number {
+    return this.#clock.now();
+  }
+
+  get(name: string): VariableValue {
+    if (this.#variables.has(name)) return this.#variables.get(name);
+    if (name === 'fault.name') return this.faultName;
+    return builtInVariable(this, name);
+  }
+
+  set(name: string, value: VariableValue): void {
+    this.#variables.set(name, value);
+  }
+
+  /** The reader conditions use: one function, made once per context. */
+  readonly read = (name: string): VariableValue => this.get(name);
+
+  formParam(name: string): string | undefined {
+    return this.request.formParam(name);
+  }
+
+  respond(status: number, body?: Buffer | string | object, headers: Record<string, string> = {}): void {
+    const lower: Headers = {};
+    for (const [k, v] of Object.entries(headers)) lower[k.toLowerCase()] = v;
+    let buffer: Buffer | undefined;
+    if (body === undefined) buffer = Buffer.alloc(0);
+    else if (Buffer.isBuffer(body)) buffer = body;
+    else if (typeof body === 'string') buffer = Buffer.from(body, 'utf8');
+    else {
+      buffer = Buffer.from(JSON.stringify(body), 'utf8');
+      lower['content-type'] ??= 'application/json';
+    }
+    lower['content-length'] = String(buffer.length);
+    this.response?.discard();
+    this.response = new GatewayResponse(status, lower, buffer);
+    this.responded = true;
+  }
+}

@@ -1,0 +1,92 @@
+// Credentials as security steps need them, cached in memory and dropped when anything they depend on changes,
+// so a warm request never waits on SQL and a revocation takes effect at once.
+import type { Change, ChangeFeed } from '../manage/changes.ts';
+import type { ProductSpec } from '../model/product.ts';
+import type { KeyLookup, KeyRecord, ProductGrant } from '../policies/policy.ts';
+import type { Repositories } from '../store/index.ts';
+
+export function productGrant(spec: ProductSpec): ProductGrant {
+  const apis = new Map<string, Array<{ path: string; methods?: string[] }> | undefined>();
+  for (const entry of spec.apis) {
+    if (typeof entry === 'string') apis.set(entry, undefined);
+    else apis.set(entry.name, entry.resources);
+  }
+  return {
+    name: spec.name,
+    apis,
+    scopes: spec.scopes ?? [],
+    quota: spec.quota ? { limit: spec.quota.limit, interval: spec.quota.interval ?? 1, timeUnit: spec.quota.timeUnit } : undefined,
+    attributes: spec.attributes ?? {},
+  };
+}
+
+export class CachedKeys implements KeyLookup {
+  readonly #store: Repositories;
+  readonly #cache = new Map<string, Promise<KeyRecord | undefined>>();
+  readonly #unsubscribe: () => void;
+
+  constructor(store: Repositories, changes: ChangeFeed) {
+    this.#store = store;
+    this.#unsubscribe = changes.subscribe((change) => this.#invalidate(change));
+  }
+
+  find(clientId: string): Promise<KeyRecord | undefined> {
+    let found = this.#cache.get(clientId);
+    if (!found) {
+      found = this.#load(clientId);
+      this.#cache.set(clientId, found);
+      // A failed load (store down) is not remembered.
+      found.catch(() => this.#cache.delete(clientId));
+    }
+    return found;
+  }
+
+  close(): void {
+    this.#unsubscribe();
+    this.#cache.clear();
+  }
+
+  #invalidate(change: Change): void {
+    if (change.kind === 'credential') this.#cache.delete(change.name);
+    // Apps, developers and products touch many credentials; they change rarely, so start afresh.
+    else if (change.kind === 'app' || change.kind === 'developer' || change.kind === 'product') this.#cache.clear();
+  }
+
+  async #load(clientId: string): Promise<KeyRecord | undefined> {
+    const credential = await this.#store.credentials.getByClientId(clientId);
+    if (!credential) return undefined;
+    const app = await this.#store.apps.getById(credential.appId);
+    if (!app) return undefined;
+    const developer = await this.#store.developers.getById(app.developerId);
+    if (!developer) return undefined;
+    const products: ProductGrant[] = [];
+    for (const subscription of credential.products) {
+      if (subscription.status !== 'approved') continue;
+      const product = await this.#store.products.get(subscription.name);
+      if (product) products.push(productGrant(product.spec));
+    }
+    return {
+      clientId: credential.clientId,
+      secretHash: credential.secretHash,
+      credentialStatus: credential.status,
+      expiresAt: credential.expiresAt,
+      app: {
+        id: app.id,
+        name: app.name,
+        status: app.status,
+        callbackUrls: app.spec.callbackUrls ?? [],
+        allowPasswordGrant: app.spec.allowPasswordGrant ?? false,
+        attributes: app.spec.attributes ?? {},
+      },
+      developer: {
+        id: developer.id,
+        email: developer.email,
+        status: developer.status,
+        firstName: developer.spec.firstName,
+        lastName: developer.spec.lastName,
+        attributes: developer.spec.attributes ?? {},
+      },
+      products,
+    };
+  }
+}

@@ -1,0 +1,34 @@
+// The routing table: deployed APIs by base path, longest match first, on whole path segments. Immutable: a
+// deploy builds a new table and swaps it in, so a request keeps the API it matched until it is done.
+import type { CompiledApi } from './compile.ts';
+
+export interface Route {
+  api: CompiledApi;
+  /** The path after the base path: '' or starting with '/'. */
+  pathSuffix: string;
+}
+
+export class RoutingTable {
+  readonly #byBasePath: ReadonlyMap<string, CompiledApi>;
+
+  constructor(apis: Iterable<CompiledApi>) {
+    this.#byBasePath = new Map([...apis].map((api) => [api.identity.basePath, api]));
+  }
+
+  get size(): number {
+    return this.#byBasePath.size;
+  }
+
+  /** The API whose base path is the longest prefix of `path` ending at a segment boundary. */
+  match(path: string): Route | undefined {
+    let end = path.length;
+    // Try the whole path, then each shorter prefix that ends before a '/': O(segments) map look-ups.
+    for (;;) {
+      const api = this.#byBasePath.get(end === 0 ? '/' : path.slice(0, end));
+      if (api) return { api, pathSuffix: end === 0 && api.identity.basePath === '/' ? path : path.slice(end) };
+      if (end === 0) return undefined;
+      end = path.lastIndexOf('/', end - 1);
+      if (end < 0) return undefined;
+    }
+  }
+}

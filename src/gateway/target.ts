@@ -1,0 +1,124 @@
+// Forwards a request to the API's target through pooled keep-alive connections (undici), streaming both ways.
+import { Pool } from 'undici';
+import type { Readable } from 'node:stream';
+import { StepFault, type Headers } from '../policies/policy.ts';
+import type { MessageContext } from './context.ts';
+import { GatewayResponse } from './context.ts';
+
+export interface TargetSpec {
+  url: string;
+  connectTimeoutMs?: number | undefined;
+  timeoutMs?: number | undefined;
+  tls?: { rejectUnauthorized?: boolean | undefined } | undefined;
+}
+
+/** RFC 9110 §7.6.1: connection-specific headers are not forwarded, nor those the Connection header names. */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
+
+export function forwardableHeaders(headers: Headers): Record<string, string | string[]> {
+  const named = headers.connection;
+  const listed = new Set(
+    (Array.isArray(named) ? named.join(',') : (named ?? ''))
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean),
+  );
+  const out: Record<string, string | string[]> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name)) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
+/** One pool per origin and connection settings, shared by every revision that targets it. */
+export class TargetPools {
+  readonly #pools = new Map<string, Pool>();
+
+  get(origin: string, spec: TargetSpec): Pool {
+    const key = `${origin}|${spec.connectTimeoutMs ?? 5000}|${spec.tls?.rejectUnauthorized ?? true}`;
+    let pool = this.#pools.get(key);
+    if (!pool) {
+      pool = new Pool(origin, {
+        connections: 256,
+        pipelining: 1,
+        keepAliveTimeout: 30_000,
+        connect: { timeout: spec.connectTimeoutMs ?? 5000, rejectUnauthorized: spec.tls?.rejectUnauthorized ?? true },
+      });
+      this.#pools.set(key, pool);
+    }
+    return pool;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#pools.values()].map((p) => p.close().catch(() => {})));
+    this.#pools.clear();
+  }
+}
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+
+export class TargetClient {
+  readonly #pool: Pool;
+  readonly #basePath: string;
+  readonly #timeoutMs: number;
+  readonly #url: string;
+
+  constructor(spec: TargetSpec, pools: TargetPools) {
+    const url = new URL(spec.url);
+    this.#url = spec.url;
+    this.#pool = pools.get(url.origin, spec);
+    this.#basePath = url.pathname.replace(/\/+$/, '');
+    this.#timeoutMs = spec.timeoutMs ?? 30_000;
+  }
+
+  /** Sends the request on; resolves with the target's response, its body still streaming. */
+  async forward(context: MessageContext): Promise<GatewayResponse> {
+    const request = context.request;
+    const headers = forwardableHeaders(request.headers);
+    const incoming = request.incoming;
+    const forwardedFor = request.header('x-forwarded-for');
+    headers['x-forwarded-for'] = forwardedFor ? `${forwardedFor}, ${request.clientIp}` : request.clientIp;
+    headers['x-forwarded-proto'] = request.header('x-forwarded-proto') ?? ('encrypted' in incoming.socket ? 'https' : 'http');
+    headers['x-forwarded-host'] = request.header('x-forwarded-host') ?? request.header('host') ?? '';
+    const suffix = request.pathSuffix;
+    const path = `${this.#basePath}${suffix}` || '/';
+    const buffered = request.bufferedBody;
+    const hasBody = buffered !== undefined || request.header('content-length') !== undefined || request.header('transfer-encoding') !== undefined;
+    const started = context.now();
+    try {
+      const answer = await this.#pool.request({
+        method: request.method as 'GET',
+        path: request.forwardQuery ? `${path}?${request.forwardQuery}` : path,
+        headers,
+        body: buffered ?? (hasBody ? (incoming as Readable) : undefined),
+        headersTimeout: this.#timeoutMs,
+        bodyTimeout: this.#timeoutMs,
+      });
+      context.targetLatencyMs = context.now() - started;
+      const responseHeaders: Headers = {};
+      for (const [name, value] of Object.entries(answer.headers)) {
+        if (value !== undefined && !HOP_BY_HOP.has(name)) responseHeaders[name] = value;
+      }
+      return new GatewayResponse(answer.statusCode, responseHeaders, answer.body);
+    } catch (error) {
+      context.targetLatencyMs = context.now() - started;
+      throw targetFault(error, this.#url, this.#timeoutMs);
+    }
+  }
+}
+
+function targetFault(error: unknown, url: string, timeoutMs: number): StepFault {
+  const code = (error as { code?: string }).code ?? '';
+  const where = new URL(url).origin;
+  if (TIMEOUT_CODES.has(code)) {
+    return new StepFault({ faultName: 'GatewayTimeout', code: 'gateway.target_timeout', apigeeCode: 'messaging.adaptors.http.flow.GatewayTimeout', status: 504, message: `The target ${where} did not answer within ${timeoutMs} ms.` });
+  }
+  return new StepFault({
+    faultName: 'ServiceUnavailable',
+    code: 'gateway.target_unreachable',
+    apigeeCode: 'messaging.adaptors.http.flow.ServiceUnavailable',
+    status: 502,
+    message: `The target ${where} could not be reached${code ? ` (${code})` : ''}.`,
+  });
+}

@@ -1,0 +1,75 @@
+// VerifyAccessToken: the bearer token must be live, its app in good standing, and one of its products must cover
+// this API, path and method (Apigee's strict rule, apigee-model.md §2.6). Sets the flow variables of §2.7.
+import { keyRefusal } from '../key-refusal.ts';
+import { callerVariables } from '../caller-variables.ts';
+import { coveringProduct } from '../product-match.ts';
+import type { FlowContext, KeyRecord, PolicyDeps, ProductGrant, StepFunction, TokenInfo } from '../policy.ts';
+import type { OAuthV2Config } from './config.ts';
+import { bearerFault } from './errors.ts';
+
+function presentedToken(context: FlowContext, config: OAuthV2Config): string | undefined {
+  if (config.accessToken) {
+    const value = context.get(config.accessToken);
+    return value === undefined || value === '' ? undefined : String(value);
+  }
+  const header = context.request.header('authorization');
+  if (!header) return undefined;
+  const prefix = `${config.accessTokenPrefix.toLowerCase()} `;
+  if (!header.toLowerCase().startsWith(prefix)) return undefined;
+  const token = header.slice(prefix.length).trim();
+  return token === '' ? undefined : token;
+}
+
+const invalid = (message: string, apigeeCode: string, faultName: string, code = 'oauth.invalid_token') =>
+  bearerFault({ error: 'invalid_token', faultName, apigeeCode, code, status: 401, message });
+
+function setVariables(context: FlowContext, token: string, info: TokenInfo, key: KeyRecord, product: ProductGrant): void {
+  for (const [name, value] of callerVariables(key, product)) context.set(name, value);
+  context.set('access_token', token);
+  context.set('token_type', 'BearerToken');
+  context.set('grant_type', info.grantType);
+  context.set('scope', info.scope);
+  context.set('issued_at', info.issuedAt);
+  context.set('expires_in', info.expiresAt === null ? -1 : Math.max(0, Math.floor((info.expiresAt - context.now()) / 1000)));
+  context.set('status', 'approved');
+  for (const [name, value] of Object.entries(info.attributes)) context.set(`accesstoken.${name}`, value);
+}
+
+export function verifyAccessToken(config: OAuthV2Config, deps: PolicyDeps): StepFunction {
+  const required = config.scope ? config.scope.trim().split(/\s+/) : [];
+  return async function verifyAccessTokenStep(context) {
+    const token = presentedToken(context, config);
+    if (!token) {
+      throw bearerFault({ error: 'invalid_request', faultName: 'InvalidAccessToken', apigeeCode: 'oauth.v2.InvalidAccessToken', code: 'oauth.missing_token', status: 401, message: `Invalid access token: send Authorization: ${config.accessTokenPrefix} <token>.` });
+    }
+    const info = await deps.tokens.lookupAccessToken(token);
+    if (!info) throw invalid('Invalid Access Token', 'keymanagement.service.invalid_access_token', 'invalid_access_token');
+    if (info.revoked) throw invalid('Access Token not approved: it was revoked.', 'keymanagement.service.access_token_not_approved', 'access_token_not_approved');
+    if (info.expiresAt !== null && info.expiresAt <= context.now()) throw invalid('Access Token expired', 'keymanagement.service.access_token_expired', 'access_token_expired', 'oauth.token_expired');
+    const key = await deps.keys.find(info.clientId);
+    const refusal = key ? keyRefusal(key, context.now()) : 'the credential no longer exists';
+    if (!key || refusal) {
+      throw invalid(`Access Token not approved: ${refusal}.`, 'keymanagement.service.invalid_client-client_id_not_approved', 'access_token_not_approved');
+    }
+    // The token's products that the credential still holds, approved, now: revoking a subscription stops its tokens.
+    const tokenProducts = new Set(info.products);
+    const live = key.products.filter((p) => tokenProducts.has(p.name));
+    const product = coveringProduct(live, context.api.name, context.request.pathSuffix, context.request.method);
+    if (!product) {
+      throw invalid(
+        `Invalid API call as no apiproduct match found: none of the token's products (${info.products.join(', ') || 'none'}) covers ${context.request.method} ${context.api.name}${context.request.pathSuffix}.`,
+        'keymanagement.service.InvalidAPICallAsNoApiProductMatchFound',
+        'InvalidAPICallAsNoApiProductMatchFound',
+        'oauth.no_product_match',
+      );
+    }
+    if (required.length > 0) {
+      const held = new Set(info.scope.split(' '));
+      if (!required.some((s) => held.has(s))) {
+        throw bearerFault({ error: 'insufficient_scope', faultName: 'InsufficientScope', apigeeCode: 'steps.oauth.v2.InsufficientScope', code: 'oauth.insufficient_scope', status: 403, message: `Insufficient scope: this call needs one of ${required.join(', ')}.`, scope: required.join(' ') });
+      }
+    }
+    setVariables(context, token, info, key, product);
+    context.caller = { clientId: key.clientId, appId: key.app.id, appName: key.app.name, developerId: key.developer.id, developerEmail: key.developer.email, product: product.name, scopes: info.scope ? info.scope.split(' ') : [] };
+  };
+}

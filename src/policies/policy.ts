@@ -1,0 +1,208 @@
+// The policy contract (our PDK): what a policy is, what a step may touch per message, and how it fails.
+// The gateway implements these interfaces; policies never import the gateway.
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { Counters } from '../counters/counters.ts';
+import type { Clock } from '../util/clock.ts';
+import type { ResponseCacheStore } from './response-cache/store.ts';
+
+/** A flow variable's value; undefined = not set. */
+export type VariableValue = string | number | boolean | undefined;
+
+/** Headers as a step sees them: lower-case names. */
+export type Headers = Record<string, string | string[] | undefined>;
+
+export interface RequestView {
+  readonly method: string;
+  /** The path as the client sent it (no query). */
+  readonly path: string;
+  /** The path after the API's base path (`proxy.pathsuffix`), '' for the base path itself. */
+  readonly pathSuffix: string;
+  readonly query: URLSearchParams;
+  readonly headers: Headers;
+  readonly clientIp: string;
+  header(name: string): string | undefined;
+  setHeader(name: string, value: string): void;
+  removeHeader(name: string): void;
+  /** Reads the whole body (buffered once; later reads get the same bytes). */
+  readBody(): Promise<Buffer>;
+  /** Reads an `application/x-www-form-urlencoded` body; empty when the body is not a form. */
+  readForm(): Promise<URLSearchParams>;
+  setBody(body: Buffer | string): void;
+}
+
+export interface ResponseView {
+  status: number;
+  readonly headers: Headers;
+  header(name: string): string | undefined;
+  setHeader(name: string, value: string): void;
+  removeHeader(name: string): void;
+  readBody(): Promise<Buffer>;
+  setBody(body: Buffer | string): void;
+}
+
+/** Who the message is from, as established by a security step; feeds analytics, quotas and flow variables. */
+export interface Caller {
+  clientId: string;
+  appId: string;
+  appName: string;
+  developerId: string;
+  developerEmail: string;
+  /** The product that matched this call, if any. */
+  product?: string | undefined;
+  scopes?: readonly string[];
+}
+
+export interface FlowContext {
+  readonly api: { readonly name: string; readonly revision: number; readonly basePath: string };
+  readonly request: RequestView;
+  /** The response: the target's, or the one a step wrote with respond(). Present in the response flow. */
+  readonly response: ResponseView | undefined;
+  /** Reads a flow variable (`request.verb`, `proxy.pathsuffix`, `client_id`, …); see the gateway docs. */
+  get(name: string): VariableValue;
+  set(name: string, value: VariableValue): void;
+  /** Answers the client from this step; the target is skipped and the response flow still runs. */
+  respond(status: number, body?: Buffer | string | object, headers?: Record<string, string>): void;
+  caller: Caller | undefined;
+  /** Milliseconds since the epoch, from the injected clock. */
+  now(): number;
+}
+
+/** What a step runs per message. Named functions, please: stack traces and profiles then read like the flow. */
+export type StepFunction = (context: FlowContext) => void | Promise<void>;
+
+/** Where a step sits; a step may refuse to be placed where it makes no sense (a response-only policy, say). */
+export interface StepPlacement {
+  readonly api: string;
+  readonly stepName: string;
+  readonly phase: 'request' | 'response' | 'fault';
+}
+
+/** The narrow dependencies a policy may use; nothing else reaches the world. */
+export interface PolicyDeps {
+  readonly clock: Clock;
+  readonly counters: Counters;
+  readonly keys: KeyLookup;
+  readonly tokens: TokenService;
+  /** Where response-cache steps keep responses; shared by an API's lookup and populate steps. */
+  readonly responseCache: ResponseCacheStore;
+}
+
+/** One fault a policy can raise, for its reference page and the error catalogue. */
+export interface PolicyFaultDoc {
+  /** Gatehouse's stable code (must be in the error catalogue, src/errors.ts). */
+  readonly code: string;
+  readonly status: number;
+  /** Apigee's `fault.name`, which fault rules match on. */
+  readonly faultName: string;
+  /** Apigee's `errorcode` in the Apigee fault format. */
+  readonly apigeeCode: string;
+  /** When it happens, for people. */
+  readonly when: string;
+}
+
+export interface PolicyDefinition<S extends TSchema = TSchema> {
+  /** The policy's name: its folder, its config key, its docs page, its error-code prefix. */
+  readonly name: string;
+  /** One line for the console's policy list and the docs. */
+  readonly summary: string;
+  /** The Apigee element it maps to, for import. */
+  readonly apigee: string;
+  /** The config schema: types, defaults, docs and the console's form. */
+  readonly config: S;
+  /** The faults it raises. */
+  readonly errors: readonly PolicyFaultDoc[];
+  /** Flow variables it sets, name -> meaning (for its reference page). */
+  readonly variables?: Readonly<Record<string, string>>;
+  /** Validates and compiles once at deploy; returns the function that runs per message. Throws PolicyConfigError. */
+  create(config: Static<S>, deps: PolicyDeps, placement: StepPlacement): StepFunction;
+}
+
+/** The policies steps can name, by name. */
+export type PolicyRegistry = ReadonlyMap<string, PolicyDefinition>;
+
+/** A configuration the schema allows but the policy cannot use; fails the deploy with this message. */
+export class PolicyConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PolicyConfigError';
+  }
+}
+
+/**
+ * A step's failure, rendered by the gateway in the API's fault format. `name` is Apigee's `fault.name`
+ * (fault rules match on it); `code` is Gatehouse's stable code; `apigeeCode` is Apigee's `errorcode`.
+ */
+export class StepFault extends Error {
+  readonly faultName: string;
+  readonly code: string;
+  readonly apigeeCode: string;
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  /** A body that replaces the rendered error (the RFC 6749 JSON of a token endpoint, say). */
+  readonly body: object | undefined;
+  constructor(init: { faultName: string; code: string; apigeeCode: string; status: number; message: string; headers?: Record<string, string>; body?: object }) {
+    super(init.message);
+    this.name = 'StepFault';
+    this.faultName = init.faultName;
+    this.code = init.code;
+    this.apigeeCode = init.apigeeCode;
+    this.status = init.status;
+    this.headers = init.headers ?? {};
+    this.body = init.body;
+  }
+}
+
+// ---- what security policies look up, without waiting on SQL when warm ----
+
+export interface ProductGrant {
+  readonly name: string;
+  /** API names; with `resources` narrowing per API (absent = whole API). */
+  readonly apis: ReadonlyMap<string, ReadonlyArray<{ path: string; methods?: readonly string[] | undefined }> | undefined>;
+  readonly scopes: readonly string[];
+  readonly quota?: { limit: number; interval: number; timeUnit: string } | undefined;
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+/** A credential with everything a security step checks, as of now (refreshed on change). */
+export interface KeyRecord {
+  readonly clientId: string;
+  readonly secretHash: string;
+  readonly credentialStatus: 'approved' | 'revoked';
+  readonly expiresAt: number | null;
+  readonly app: { id: string; name: string; status: 'approved' | 'revoked'; callbackUrls: readonly string[]; allowPasswordGrant: boolean; attributes: Readonly<Record<string, string>> };
+  readonly developer: { id: string; email: string; status: 'active' | 'inactive'; firstName: string; lastName: string; attributes: Readonly<Record<string, string>> };
+  /** Products whose subscription on this credential is approved. */
+  readonly products: readonly ProductGrant[];
+}
+
+export interface KeyLookup {
+  /** The credential with this client id, or undefined. Cached; invalidated when anything it depends on changes. */
+  find(clientId: string): Promise<KeyRecord | undefined>;
+}
+
+export interface IssuedToken {
+  readonly token: string;
+  readonly issuedAt: number;
+  readonly expiresAt: number | null;
+  readonly scope: string;
+  readonly products: readonly string[];
+}
+
+export interface TokenInfo {
+  readonly clientId: string;
+  readonly products: readonly string[];
+  readonly scope: string;
+  readonly grantType: string;
+  readonly endUser: string | null;
+  readonly issuedAt: number;
+  readonly expiresAt: number | null;
+  readonly revoked: boolean;
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+/** Opaque OAuth tokens: issued with one write, verified from a cache when warm. */
+export interface TokenService {
+  issueAccessToken(input: { key: KeyRecord; products: readonly string[]; scope: string; grantType: string; expiresInMs: number | null; endUser?: string | null }): Promise<IssuedToken>;
+  lookupAccessToken(token: string): Promise<TokenInfo | undefined>;
+  revokeAccessToken(token: string): Promise<boolean>;
+}

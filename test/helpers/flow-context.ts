@@ -1,0 +1,69 @@
+// A real MessageContext around a fake incoming request, for unit tests of policies (no sockets).
+import { PassThrough } from 'node:stream';
+import type { IncomingMessage } from 'node:http';
+import { GatewayRequest, GatewayResponse, MessageContext } from '../../src/gateway/context.ts';
+import { MemoryCounters } from '../../src/counters/memory.ts';
+import type { KeyLookup, KeyRecord, PolicyDeps, TokenService } from '../../src/policies/policy.ts';
+import { MemoryResponseCacheStore } from '../../src/policies/response-cache/store.ts';
+import { ManualClock } from '../../src/util/clock.ts';
+
+export interface FakeRequest {
+  method?: string;
+  /** Path with optional query, e.g. `/weather/today?q=Berlin`. */
+  url?: string;
+  basePath?: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  clientIp?: string;
+  api?: string;
+}
+
+export function flowContext(request: FakeRequest = {}, clock = new ManualClock()): MessageContext {
+  const url = request.url ?? '/api/resource';
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  const rawQuery = q === -1 ? '' : url.slice(q + 1);
+  const basePath = request.basePath ?? '/api';
+  const stream = new PassThrough();
+  stream.end(request.body ?? '');
+  const incoming = Object.assign(stream, {
+    method: request.method ?? 'GET',
+    url,
+    headers: Object.fromEntries(Object.entries(request.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v])),
+    socket: { remoteAddress: request.clientIp ?? '127.0.0.1' },
+  }) as unknown as IncomingMessage;
+  const suffix = path.startsWith(basePath) ? path.slice(basePath.length) : path;
+  return new MessageContext({ name: request.api ?? 'api', revision: 1, basePath }, new GatewayRequest(incoming, path, rawQuery, suffix), 'test-request-id', clock);
+}
+
+/** Gives the context a response, as if the target had answered. */
+export function withResponse(context: MessageContext, status: number, body: string, headers: Record<string, string> = {}): MessageContext {
+  context.response = new GatewayResponse(status, { 'content-type': 'application/json', ...headers }, Buffer.from(body));
+  return context;
+}
+
+export function policyDeps(overrides: Partial<PolicyDeps> = {}, clock = new ManualClock()): PolicyDeps {
+  const keys: KeyLookup = { find: async () => undefined };
+  const tokens: TokenService = {
+    issueAccessToken: async () => {
+      throw new Error('no token service in this test');
+    },
+    lookupAccessToken: async () => undefined,
+    revokeAccessToken: async () => false,
+  };
+  return { clock, counters: new MemoryCounters(), keys, tokens, responseCache: new MemoryResponseCacheStore(), ...overrides };
+}
+
+/** A key in good standing with one product covering `api`, for tests of security steps. */
+export function keyRecord(overrides: Partial<KeyRecord> = {}): KeyRecord {
+  return {
+    clientId: 'client-0001',
+    secretHash: '',
+    credentialStatus: 'approved',
+    expiresAt: null,
+    app: { id: 'app-id', name: 'app', status: 'approved', callbackUrls: [], allowPasswordGrant: false, attributes: {} },
+    developer: { id: 'dev-id', email: 'dana@example.com', status: 'active', firstName: 'Dana', lastName: 'Developer', attributes: {} },
+    products: [{ name: 'product', apis: new Map([['api', undefined]]), scopes: [], quota: { limit: 5, interval: 1, timeUnit: 'minute' }, attributes: {} }],
+    ...overrides,
+  };
+}
