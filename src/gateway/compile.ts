@@ -108,8 +108,12 @@ class Compiler {
 }
 
 /** Compiles a revision for the gateway; throws `api.invalid` listing every problem with its place in the spec. */
+/** Paths the gateway answers itself; an API there would never be reached. */
+const RESERVED_PATHS = new Set(['/healthz', '/readyz']);
+
 export function compileApi(spec: ApiSpec, revision: number, deps: CompileDeps): CompiledApi {
   const c = new Compiler(deps, spec.name);
+  if (RESERVED_PATHS.has(spec.basePath)) c.problems.push({ path: '/basePath', message: `${spec.basePath} is reserved for the gateway's health checks` });
   const pair = (flow: ApiSpec['preFlow'], path: string, name: string): CompiledFlow => ({
     name,
     condition: undefined,

@@ -73,6 +73,9 @@ export class GatewayRequest implements RequestView {
     return now === this.#queryAsParsed ? this.rawQuery : now;
   }
 
+  /** True once the body was handed to the target as a stream. */
+  streamedToTarget = false;
+
   /** The body as read by a step, or undefined when no step read it (then it streams to the target). */
   get bufferedBody(): Buffer | undefined {
     return this.#body;

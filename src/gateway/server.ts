@@ -76,8 +76,8 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
     const context = new MessageContext(route.api.identity, new GatewayRequest(incoming, path, rawQuery, route.pathSuffix), requestId, clock);
     runApi(route.api, context, { onUnexpected: (error) => log.error(`request ${requestId} failed in API '${route.api.identity.name}'`, error) })
       .then(() => {
-        // A body no step read and no target took must still be consumed, or the connection stalls.
-        if (!incoming.readableEnded && context.request.bufferedBody === undefined && !route.api.target) incoming.resume();
+        // A body that no step read and the target did not take must still be consumed, or the connection stalls.
+        if (!incoming.readableEnded && context.request.bufferedBody === undefined && !context.request.streamedToTarget) incoming.resume();
         send(context, response, incoming.method === 'HEAD', (error) => log.error(`request ${requestId}: response stream failed`, error));
       })
       .catch((error: unknown) => {

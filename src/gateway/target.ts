@@ -85,6 +85,7 @@ export class TargetClient {
     const path = `${this.#basePath}${suffix}` || '/';
     const buffered = request.bufferedBody;
     const hasBody = buffered !== undefined || request.header('content-length') !== undefined || request.header('transfer-encoding') !== undefined;
+    if (hasBody && buffered === undefined) request.streamedToTarget = true;
     const started = context.now();
     try {
       const answer = await this.#pool.request({
