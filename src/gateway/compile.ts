@@ -89,8 +89,13 @@ class Compiler {
     const name = step.name ?? (count === 1 ? step.policy : `${step.policy}-${count}`);
     const config = Value.Default(policy.config, structuredClone(step.config ?? {}));
     if (!Value.Check(policy.config, config)) {
-      for (const error of [...Value.Errors(policy.config, config)].slice(0, 5)) {
+      // TypeBox may report one field twice (required, then its type): keep the first word on each.
+      const seen = new Set<string>();
+      for (const error of Value.Errors(policy.config, config)) {
+        if (seen.has(error.path)) continue;
+        seen.add(error.path);
         this.problems.push({ path: `${path}/config${error.path}`, message: error.message.charAt(0).toLowerCase() + error.message.slice(1) });
+        if (seen.size === 5) break;
       }
       return undefined;
     }
