@@ -36,6 +36,12 @@ apis:
       request:
         - policy: oauth-v2
           config: { operation: VerifyAccessToken, scope: "write admin" }
+  - name: revoke
+    basePath: /oauth/revoke
+    preFlow:
+      request:
+        - policy: oauth-v2
+          config: { operation: InvalidateToken }
   - name: weather-limited
     basePath: /limited-weather
     target: { url: "\${WEATHER_URL}" }
@@ -183,6 +189,17 @@ describe('the seed story', () => {
     expect(res.status).toBe(401);
     expect(((await res.json()) as { code: string }).code).toBe('oauth.no_product_match');
     await gh.manage('POST', `${product}/approve`);
+  });
+
+  it('revokes a token through an InvalidateToken step: it stops at once, and the endpoint reveals nothing', async () => {
+    const token = await tokenFor();
+    expect((await callWeather(token)).status).toBe(200);
+    const revoke = (value: string) => fetch(`${gh.gateway}/oauth/revoke`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${value}` });
+    expect((await revoke(token)).status).toBe(200);
+    const res = await callWeather(token);
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { code: string }).code).toBe('oauth.invalid_token');
+    expect((await revoke('never-issued')).status).toBe(200);
   });
 
   it('answers 401 when the token’s products do not cover the API (the blog’s missing step)', async () => {
