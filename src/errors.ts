@@ -65,7 +65,7 @@ export const errorCatalogue = {
   'oauth.invalid_grant': { status: 400, title: 'Invalid grant', doc: 'The grant (refresh token, authorization code, password) is invalid, expired or revoked.' },
   'oauth.unauthorized_client': { status: 400, title: 'Client not authorised', doc: 'The app may not use this grant, or has no approved product.' },
   'oauth.unsupported_grant_type': { status: 400, title: 'Unsupported grant type', doc: 'The token endpoint does not accept this `grant_type`; its `supportedGrantTypes` lists those it does.' },
-  'oauth.invalid_scope': { status: 400, title: 'Invalid scope', doc: 'The requested scope is malformed.' },
+  'oauth.invalid_scope': { status: 400, title: 'Invalid scope', doc: 'The requested scope is malformed, or a refresh asks for more than the grant had (RFC 6749 §6: a refresh may narrow the scope, never widen it).' },
   'oauth.missing_token': { status: 401, title: 'No access token', doc: 'The call has no `Authorization: Bearer <token>` header (Apigee: `oauth.v2.InvalidAccessToken`).' },
   'oauth.invalid_token': { status: 401, title: 'Invalid access token', doc: 'The token is unknown or revoked, or its app, credential or developer is no longer in good standing (Apigee: `keymanagement.service.invalid_access_token`, `access_token_not_approved`).' },
   'oauth.token_expired': { status: 401, title: 'Access token expired', doc: 'Get a new token (Apigee: `keymanagement.service.access_token_expired`).' },

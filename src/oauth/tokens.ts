@@ -1,9 +1,13 @@
-// Opaque access tokens: 32 random bytes, stored as a SHA-256 hash with one write, verified from an LRU cache.
+// Opaque OAuth tokens: 32 random bytes, stored as a SHA-256 hash with one write, access tokens verified from an LRU
+// cache. Refresh tokens rotate: each refresh marks the old one used and issues the next pair of its grant chain
+// (family); presenting a used refresh token again revokes the whole family (RFC 6819 §5.2.2.3, OAuth 2.0 Security
+// BCP §4.14.2).
 import { randomBytes } from 'node:crypto';
-import type { IssuedToken, KeyRecord, TokenInfo, TokenService } from '../policies/policy.ts';
-import type { OAuthTokenRecord, Repositories } from '../store/index.ts';
+import type { IssuedRefreshToken, IssuedToken, IssuedTokenPair, KeyRecord, RefreshTokenInfo, ResourceOwner, TokenInfo, TokenService } from '../policies/policy.ts';
+import type { OAuthTokenKind, OAuthTokenRecord, Repositories } from '../store/index.ts';
 import type { Clock } from '../util/clock.ts';
 import { hashSecret, newId } from '../util/secrets.ts';
+import { StoreResourceOwners, type ResourceOwners } from './resource-owners.ts';
 
 /** A small LRU on Map's insertion order. */
 class Lru<K, V> {
@@ -28,9 +32,24 @@ class Lru<K, V> {
   delete(key: K): void {
     this.#map.delete(key);
   }
+  /** Drops every entry the predicate picks; a full scan, for rare events. */
+  deleteWhere(pick: (value: V) => boolean): number {
+    let dropped = 0;
+    for (const [key, value] of this.#map) {
+      if (pick(value)) {
+        this.#map.delete(key);
+        dropped++;
+      }
+    }
+    return dropped;
+  }
 }
 
+/** Where a refresh token keeps how many refreshes led to it (refresh records only; never shown as a token attribute). */
+const REFRESH_COUNT = 'gatehouse.refresh_count';
+
 function toInfo(record: OAuthTokenRecord): TokenInfo {
+  const { [REFRESH_COUNT]: _count, ...attributes } = record.attributes;
   return {
     clientId: record.clientId,
     products: record.products,
@@ -40,54 +59,109 @@ function toInfo(record: OAuthTokenRecord): TokenInfo {
     issuedAt: record.issuedAt,
     expiresAt: record.expiresAt,
     revoked: record.revokedAt !== null,
-    attributes: record.attributes,
+    attributes,
   };
 }
+
+function toRefreshInfo(record: OAuthTokenRecord & { familyId: string }): RefreshTokenInfo {
+  const count = Number(record.attributes[REFRESH_COUNT] ?? '0');
+  return { ...toInfo(record), familyId: record.familyId, refreshCount: Number.isSafeInteger(count) && count >= 0 ? count : 0 };
+}
+
+interface Cached {
+  readonly info: TokenInfo;
+  readonly familyId: string | null;
+}
+
+interface Grant {
+  clientId: string;
+  appId: string;
+  developerId: string;
+  products: readonly string[];
+  scope: string;
+  grantType: string;
+  endUser: string | null;
+}
+
+const grantOf = (key: KeyRecord, input: { products: readonly string[]; scope: string; grantType: string; endUser?: string | null | undefined }): Grant => ({
+  clientId: key.clientId,
+  appId: key.app.id,
+  developerId: key.developer.id,
+  products: input.products,
+  scope: input.scope,
+  grantType: input.grantType,
+  endUser: input.endUser ?? null,
+});
 
 export class OpaqueTokens implements TokenService {
   readonly #store: Repositories;
   readonly #clock: Clock;
-  readonly #cache: Lru<string, TokenInfo>;
+  readonly #cache: Lru<string, Cached>;
+  readonly #owners: ResourceOwners;
 
-  constructor(store: Repositories, clock: Clock, cacheSize = 100_000) {
+  constructor(store: Repositories, clock: Clock, cacheSize = 100_000, owners: ResourceOwners = new StoreResourceOwners(store.users)) {
     this.#store = store;
     this.#clock = clock;
     this.#cache = new Lru(cacheSize);
+    this.#owners = owners;
   }
 
-  async issueAccessToken(input: { key: KeyRecord; products: readonly string[]; scope: string; grantType: string; expiresInMs: number | null; endUser?: string | null }): Promise<IssuedToken> {
+  /** Writes one token; only its hash is stored. */
+  async #insert(kind: OAuthTokenKind, grant: Grant, expiresInMs: number | null, familyId: string | null, attributes: Record<string, string> = {}): Promise<{ token: string; record: OAuthTokenRecord }> {
     const token = randomBytes(32).toString('base64url');
     const issuedAt = this.#clock.now();
     const record: OAuthTokenRecord = {
       id: newId(),
-      kind: 'access',
+      kind,
       tokenHash: hashSecret(token),
-      clientId: input.key.clientId,
-      appId: input.key.app.id,
-      developerId: input.key.developer.id,
-      products: [...input.products],
-      scope: input.scope,
-      grantType: input.grantType,
-      endUser: input.endUser ?? null,
+      clientId: grant.clientId,
+      appId: grant.appId,
+      developerId: grant.developerId,
+      products: [...grant.products],
+      scope: grant.scope,
+      grantType: grant.grantType,
+      endUser: grant.endUser,
       issuedAt,
-      expiresAt: input.expiresInMs === null ? null : issuedAt + input.expiresInMs,
+      expiresAt: expiresInMs === null ? null : issuedAt + expiresInMs,
       revokedAt: null,
-      familyId: null,
-      attributes: {},
+      familyId,
+      attributes,
     };
     await this.#store.oauthTokens.insert(record);
-    this.#cache.set(record.tokenHash, toInfo(record));
-    return { token, issuedAt, expiresAt: record.expiresAt, scope: record.scope, products: record.products };
+    if (kind === 'access') this.#cache.set(record.tokenHash, { info: toInfo(record), familyId });
+    return { token, record };
+  }
+
+  /** The next access token and refresh token of a family. */
+  async #issuePair(
+    grant: Grant,
+    refreshScope: string,
+    refreshProducts: readonly string[],
+    familyId: string,
+    refreshCount: number,
+    expiresInMs: number | null,
+    refreshExpiresInMs: number | null,
+  ): Promise<IssuedTokenPair> {
+    const access = await this.#insert('access', grant, expiresInMs, familyId);
+    const refresh = await this.#insert('refresh', { ...grant, scope: refreshScope, products: refreshProducts }, refreshExpiresInMs, familyId, { [REFRESH_COUNT]: String(refreshCount) });
+    const accessToken: IssuedToken = { token: access.token, issuedAt: access.record.issuedAt, expiresAt: access.record.expiresAt, scope: access.record.scope, products: access.record.products };
+    const refreshToken: IssuedRefreshToken = { token: refresh.token, issuedAt: refresh.record.issuedAt, expiresAt: refresh.record.expiresAt, scope: refresh.record.scope, products: refresh.record.products, familyId, refreshCount };
+    return { accessToken, refreshToken };
+  }
+
+  async issueAccessToken(input: { key: KeyRecord; products: readonly string[]; scope: string; grantType: string; expiresInMs: number | null; endUser?: string | null }): Promise<IssuedToken> {
+    const { token, record } = await this.#insert('access', grantOf(input.key, input), input.expiresInMs, null);
+    return { token, issuedAt: record.issuedAt, expiresAt: record.expiresAt, scope: record.scope, products: record.products };
   }
 
   async lookupAccessToken(token: string): Promise<TokenInfo | undefined> {
     const hash = hashSecret(token);
     const cached = this.#cache.get(hash);
-    if (cached) return cached;
+    if (cached) return cached.info;
     const record = await this.#store.oauthTokens.getByHash(hash);
     if (!record || record.kind !== 'access') return undefined;
     const info = toInfo(record);
-    this.#cache.set(hash, info);
+    this.#cache.set(hash, { info, familyId: record.familyId });
     return info;
   }
 
@@ -97,5 +171,50 @@ export class OpaqueTokens implements TokenService {
     const record = await this.#store.oauthTokens.getByHash(hash);
     if (!record || record.revokedAt !== null) return false;
     return this.#store.oauthTokens.revoke(record.id, this.#clock.now());
+  }
+
+  async issueTokenPair(input: { key: KeyRecord; products: readonly string[]; scope: string; grantType: string; endUser: string | null; expiresInMs: number | null; refreshExpiresInMs: number | null }): Promise<IssuedTokenPair> {
+    return this.#issuePair(grantOf(input.key, input), input.scope, input.products, newId(), 0, input.expiresInMs, input.refreshExpiresInMs);
+  }
+
+  async lookupRefreshToken(token: string): Promise<RefreshTokenInfo | undefined> {
+    const record = await this.#store.oauthTokens.getByHash(hashSecret(token));
+    if (!record || record.kind !== 'refresh' || record.familyId === null) return undefined;
+    return toRefreshInfo({ ...record, familyId: record.familyId });
+  }
+
+  async rotateRefreshToken(token: string, next: { products: readonly string[]; scope: string; expiresInMs: number | null; refreshExpiresInMs: number | null }): Promise<IssuedTokenPair | undefined> {
+    const record = await this.#store.oauthTokens.getByHash(hashSecret(token));
+    if (!record || record.kind !== 'refresh' || record.familyId === null) return undefined;
+    if (record.revokedAt !== null) {
+      await this.revokeTokenFamily(record.familyId);
+      return undefined;
+    }
+    const { refreshCount } = toRefreshInfo({ ...record, familyId: record.familyId });
+    const grant: Grant = { clientId: record.clientId, appId: record.appId, developerId: record.developerId, products: next.products, scope: next.scope, grantType: record.grantType, endUser: record.endUser };
+    // RFC 6749 §6: the new refresh token keeps the scope of the old one; only the access token is narrowed.
+    // The new pair is written before the old token is marked used: of two refreshes racing with one token, the store
+    // lets one mark it (it revokes only a live token and says whether it did), and the loser's family revocation
+    // then also reaches the winner's pair, which is already stored.
+    const pair = await this.#issuePair(grant, record.scope, record.products, record.familyId, refreshCount + 1, next.expiresInMs, next.refreshExpiresInMs);
+    if (!(await this.#store.oauthTokens.revoke(record.id, this.#clock.now()))) {
+      await this.revokeTokenFamily(record.familyId);
+      return undefined;
+    }
+    return pair;
+  }
+
+  async revokeTokenFamily(familyId: string): Promise<number> {
+    // The cache first: a cached access token of the family must stop working in this process at once.
+    this.#cache.deleteWhere((entry) => entry.familyId === familyId);
+    return this.#store.oauthTokens.revokeFamily(familyId, this.#clock.now());
+  }
+
+  authenticateUser(username: string, password: string): Promise<ResourceOwner | undefined> {
+    return this.#owners.authenticate(username, password);
+  }
+
+  userIsActive(email: string): Promise<boolean> {
+    return this.#owners.isActive(email);
   }
 }

@@ -200,9 +200,51 @@ export interface TokenInfo {
   readonly attributes: Readonly<Record<string, string>>;
 }
 
+/** A refresh token as stored: what its grant was for, and the grant chain (family) it belongs to. */
+export interface RefreshTokenInfo extends TokenInfo {
+  /** Shared by every access and refresh token of one grant chain; reusing a rotated refresh token revokes them all. */
+  readonly familyId: string;
+  /** How many refreshes led to this token: 0 for the one the original grant issued. */
+  readonly refreshCount: number;
+}
+
+/** A refresh token just issued. */
+export interface IssuedRefreshToken extends IssuedToken {
+  readonly familyId: string;
+  readonly refreshCount: number;
+}
+
+/** What a grant that comes with a refresh token (password, refresh_token) issues. */
+export interface IssuedTokenPair {
+  readonly accessToken: IssuedToken;
+  readonly refreshToken: IssuedRefreshToken;
+}
+
+/** A Gatehouse user whose password was right (the resource owner of the password grant). */
+export interface ResourceOwner {
+  readonly userId: string;
+  readonly email: string;
+}
+
 /** Opaque OAuth tokens: issued with one write, verified from a cache when warm. */
 export interface TokenService {
   issueAccessToken(input: { key: KeyRecord; products: readonly string[]; scope: string; grantType: string; expiresInMs: number | null; endUser?: string | null }): Promise<IssuedToken>;
   lookupAccessToken(token: string): Promise<TokenInfo | undefined>;
   revokeAccessToken(token: string): Promise<boolean>;
+  /** Issues an access token and a refresh token that start a new grant chain (family). */
+  issueTokenPair(input: { key: KeyRecord; products: readonly string[]; scope: string; grantType: string; endUser: string | null; expiresInMs: number | null; refreshExpiresInMs: number | null }): Promise<IssuedTokenPair>;
+  /** A refresh token as stored (never cached: whether it was used must be current), or undefined. */
+  lookupRefreshToken(token: string): Promise<RefreshTokenInfo | undefined>;
+  /**
+   * Marks the refresh token used and issues the next pair of its chain: the access token with `scope` and `products`,
+   * the refresh token with the chain's original scope (RFC 6749 §6). When the token was already used (before, or by a
+   * concurrent refresh that won), revokes the whole chain, the pair just made included, and answers undefined.
+   */
+  rotateRefreshToken(token: string, next: { products: readonly string[]; scope: string; expiresInMs: number | null; refreshExpiresInMs: number | null }): Promise<IssuedTokenPair | undefined>;
+  /** Revokes every access and refresh token of a grant chain; answers how many were still live. */
+  revokeTokenFamily(familyId: string): Promise<number>;
+  /** The active user with this email and password, or undefined (the same for every failure: no user enumeration). */
+  authenticateUser(username: string, password: string): Promise<ResourceOwner | undefined>;
+  /** Whether the user with this email exists and is active (a password grant's chain ends when it is not). */
+  userIsActive(email: string): Promise<boolean>;
 }

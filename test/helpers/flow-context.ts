@@ -3,7 +3,9 @@ import { PassThrough } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
 import { GatewayRequest, GatewayResponse, MessageContext } from '../../src/gateway/context.ts';
 import { MemoryCounters } from '../../src/counters/memory.ts';
-import type { KeyLookup, KeyRecord, PolicyDeps, TokenService } from '../../src/policies/policy.ts';
+import type { Static, TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import type { KeyLookup, KeyRecord, PolicyDefinition, PolicyDeps, TokenService } from '../../src/policies/policy.ts';
 import { MemoryResponseCacheStore } from '../../src/policies/response-cache/store.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 
@@ -50,6 +52,14 @@ export function policyDeps(overrides: Partial<PolicyDeps> = {}, clock = new Manu
     },
     lookupAccessToken: async () => undefined,
     revokeAccessToken: async () => false,
+    issueTokenPair: async () => {
+      throw new Error('no token service in this test');
+    },
+    lookupRefreshToken: async () => undefined,
+    rotateRefreshToken: async () => undefined,
+    revokeTokenFamily: async () => 0,
+    authenticateUser: async () => undefined,
+    userIsActive: async () => false,
   };
   return { clock, counters: new MemoryCounters(), keys, tokens, responseCache: new MemoryResponseCacheStore(), ...overrides };
 }
@@ -66,4 +76,13 @@ export function keyRecord(overrides: Partial<KeyRecord> = {}): KeyRecord {
     products: [{ name: 'product', apis: new Map([['api', undefined]]), scopes: [], quota: { limit: 5, interval: 1, timeUnit: 'minute' }, attributes: {} }],
     ...overrides,
   };
+}
+
+/** A policy's config as the compiler would hand it to create(): defaults applied, checked against the schema. */
+export function configure<S extends TSchema>(policy: PolicyDefinition<S>, config: unknown): Static<S> {
+  const compiled = Value.Default(policy.config, structuredClone(config));
+  if (!Value.Check(policy.config, compiled)) {
+    throw new Error(`invalid ${policy.name} config: ${[...Value.Errors(policy.config, compiled)].map((e) => `${e.path} ${e.message}`).join('; ')}`);
+  }
+  return compiled as Static<S>;
 }

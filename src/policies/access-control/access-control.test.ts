@@ -1,12 +1,10 @@
-import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
-import { flowContext, policyDeps } from '../../../test/helpers/flow-context.ts';
+import { configure, flowContext, policyDeps } from '../../../test/helpers/flow-context.ts';
 import { PolicyConfigError, StepFault, type FlowContext } from '../policy.ts';
 import { accessControl } from './index.ts';
 
 function step(config: unknown) {
-  const compiled = Value.Default(accessControl.config, structuredClone(config));
-  if (!Value.Check(accessControl.config, compiled)) throw new Error(`invalid config: ${[...Value.Errors(accessControl.config, compiled)].map((e) => `${e.path} ${e.message}`).join('; ')}`);
+  const compiled = configure(accessControl, config);
   return accessControl.create(compiled, policyDeps(), { api: 'api', stepName: 'acl', phase: 'request' });
 }
 

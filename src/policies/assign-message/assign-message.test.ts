@@ -1,12 +1,10 @@
-import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
-import { flowContext, policyDeps, withResponse } from '../../../test/helpers/flow-context.ts';
+import { configure, flowContext, policyDeps, withResponse } from '../../../test/helpers/flow-context.ts';
 import { PolicyConfigError, StepFault, type StepPlacement } from '../policy.ts';
 import { assignMessage } from './index.ts';
 
 function step(config: unknown, phase: StepPlacement['phase'] = 'request') {
-  const compiled = Value.Default(assignMessage.config, structuredClone(config));
-  if (!Value.Check(assignMessage.config, compiled)) throw new Error(`invalid config: ${[...Value.Errors(assignMessage.config, compiled)].map((e) => `${e.path} ${e.message}`).join('; ')}`);
+  const compiled = configure(assignMessage, config);
   return assignMessage.create(compiled, policyDeps(), { api: 'api', stepName: 'assign', phase });
 }
 

@@ -1,12 +1,10 @@
-import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
-import { flowContext, policyDeps, withResponse } from '../../../test/helpers/flow-context.ts';
+import { configure, flowContext, policyDeps, withResponse } from '../../../test/helpers/flow-context.ts';
 import { PolicyConfigError, StepFault, type FlowContext, type StepPlacement } from '../policy.ts';
 import { basicAuthentication } from './index.ts';
 
 function step(config: unknown, phase: StepPlacement['phase'] = 'request') {
-  const compiled = Value.Default(basicAuthentication.config, structuredClone(config));
-  if (!Value.Check(basicAuthentication.config, compiled)) throw new Error(`invalid config: ${[...Value.Errors(basicAuthentication.config, compiled)].map((e) => `${e.path} ${e.message}`).join('; ')}`);
+  const compiled = configure(basicAuthentication, config);
   return basicAuthentication.create(compiled, policyDeps(), { api: 'api', stepName: 'basic', phase });
 }
 

@@ -1,12 +1,10 @@
-import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
-import { flowContext, policyDeps, withResponse, type FakeRequest } from '../../../test/helpers/flow-context.ts';
+import { configure, flowContext, policyDeps, withResponse, type FakeRequest } from '../../../test/helpers/flow-context.ts';
 import { PolicyConfigError, StepFault, type StepPlacement } from '../policy.ts';
 import { cors } from './index.ts';
 
 function step(config: unknown, phase: StepPlacement['phase']) {
-  const compiled = Value.Default(cors.config, structuredClone(config));
-  if (!Value.Check(cors.config, compiled)) throw new Error(`invalid config: ${[...Value.Errors(cors.config, compiled)].map((e) => `${e.path} ${e.message}`).join('; ')}`);
+  const compiled = configure(cors, config);
   return cors.create(compiled, policyDeps(), { api: 'api', stepName: 'cors', phase });
 }
 

@@ -1,14 +1,12 @@
-import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
-import { flowContext, policyDeps, withResponse } from '../../../test/helpers/flow-context.ts';
+import { configure, flowContext, policyDeps, withResponse } from '../../../test/helpers/flow-context.ts';
 import { PolicyConfigError, StepFault, type StepPlacement } from '../policy.ts';
 import { extractVariables } from './index.ts';
 import { compileJsonPath } from './json-path.ts';
 import { compilePattern } from './pattern.ts';
 
 function step(config: unknown, phase: StepPlacement['phase'] = 'request') {
-  const compiled = Value.Default(extractVariables.config, structuredClone(config));
-  if (!Value.Check(extractVariables.config, compiled)) throw new Error(`invalid config: ${[...Value.Errors(extractVariables.config, compiled)].map((e) => `${e.path} ${e.message}`).join('; ')}`);
+  const compiled = configure(extractVariables, config);
   return extractVariables.create(compiled, policyDeps(), { api: 'api', stepName: 'extract', phase });
 }
 

@@ -1,6 +1,5 @@
-import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
-import { flowContext, policyDeps, withResponse } from '../../../test/helpers/flow-context.ts';
+import { configure, flowContext, policyDeps, withResponse } from '../../../test/helpers/flow-context.ts';
 import { PolicyConfigError, type StepPlacement } from '../policy.ts';
 import { jsonThreatProtection } from './index.ts';
 import { scanJson, type JsonLimits } from './scan.ts';
@@ -9,8 +8,7 @@ const NONE: JsonLimits = { arrayElementCount: Infinity, containerDepth: Infinity
 const scan = (text: string, limits: Partial<JsonLimits> = {}) => scanJson(Buffer.from(text), { ...NONE, ...limits });
 
 function step(config: unknown, phase: StepPlacement['phase'] = 'request') {
-  const compiled = Value.Default(jsonThreatProtection.config, structuredClone(config));
-  if (!Value.Check(jsonThreatProtection.config, compiled)) throw new Error('invalid config');
+  const compiled = configure(jsonThreatProtection, config);
   return jsonThreatProtection.create(compiled, policyDeps(), { api: 'api', stepName: 'jtp', phase });
 }
 

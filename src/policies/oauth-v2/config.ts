@@ -3,29 +3,43 @@ import { Type, type Static } from '@sinclair/typebox';
 
 export const GRANT_TYPES = ['client_credentials', 'password', 'refresh_token'] as const;
 
+/** The default refresh-token lifetime: 24 hours, renewed by each refresh (see `refreshTokenExpiresIn`). */
+export const DEFAULT_REFRESH_TOKEN_EXPIRES_IN = 86_400_000;
+
 export const OAuthV2Config = Type.Object(
   {
-    operation: Type.Union([Type.Literal('GenerateAccessToken'), Type.Literal('VerifyAccessToken'), Type.Literal('InvalidateToken')], {
-      description: 'What the step does: issue tokens (a token endpoint), verify the bearer token of a call, or revoke a token.',
+    operation: Type.Union([Type.Literal('GenerateAccessToken'), Type.Literal('RefreshAccessToken'), Type.Literal('VerifyAccessToken'), Type.Literal('InvalidateToken')], {
+      description:
+        'What the step does: issue tokens (a token endpoint), refresh them (a refresh endpoint that takes only `grant_type=refresh_token`), verify the bearer token of a call, or revoke a token.',
     }),
     supportedGrantTypes: Type.Array(Type.Union(GRANT_TYPES.map((g) => Type.Literal(g))), {
       default: ['client_credentials'],
       uniqueItems: true,
       minItems: 1,
-      description: 'GenerateAccessToken: the grant types this endpoint accepts. `password` also needs the app to opt in.',
+      description:
+        'GenerateAccessToken: the grant types this endpoint accepts. `password` (legacy, RFC 6749 §4.3) also needs the app to opt in with `allowPasswordGrant: true`; it issues a refresh token too. `refresh_token` lets this endpoint refresh tokens. `client_credentials` never issues a refresh token (RFC 6749 §4.4.3). RefreshAccessToken ignores this list: it takes `refresh_token` only.',
     }),
-    expiresIn: Type.Integer({ default: 3_600_000, minimum: -1, description: 'GenerateAccessToken: token lifetime in milliseconds (Apigee `ExpiresIn`); -1 = never expires.' }),
-    grantType: Type.Optional(Type.String({ description: 'GenerateAccessToken: flow variable holding the grant type. Default: the form parameter, then the query parameter `grant_type`.' })),
+    expiresIn: Type.Integer({ default: 3_600_000, minimum: -1, description: 'GenerateAccessToken / RefreshAccessToken: access-token lifetime in milliseconds (Apigee `ExpiresIn`); -1 = never expires.' }),
+    refreshTokenExpiresIn: Type.Integer({
+      default: DEFAULT_REFRESH_TOKEN_EXPIRES_IN,
+      minimum: -1,
+      description:
+        'GenerateAccessToken (password grant) / refresh: refresh-token lifetime in milliseconds (Apigee `RefreshTokenExpiresIn`); -1 = never expires. Default 24 hours (Apigee: -1); each refresh issues a new refresh token with a fresh lifetime, so a client that refreshes at least daily stays signed in. Must be positive or -1.',
+    }),
+    grantType: Type.Optional(Type.String({ description: 'GenerateAccessToken / RefreshAccessToken: flow variable holding the grant type. Default: the form parameter, then the query parameter `grant_type`.' })),
+    userName: Type.Optional(Type.String({ description: 'GenerateAccessToken, password grant: flow variable holding the user name (Apigee `UserName`). Default: the `username` form parameter.' })),
+    passWord: Type.Optional(Type.String({ description: 'GenerateAccessToken, password grant: flow variable holding the password (Apigee `PassWord`). Default: the `password` form parameter.' })),
+    refreshToken: Type.Optional(Type.String({ description: 'Refresh grant: flow variable holding the refresh token (Apigee `RefreshToken`). Default: the `refresh_token` form parameter.' })),
     dialect: Type.Union([Type.Literal('rfc6749'), Type.Literal('apigee')], {
       default: 'rfc6749',
       description: "Response shape: RFC 6749 (`token_type: \"Bearer\"`, numeric `expires_in`, `{\"error\"}` bodies) or Apigee/SAP's (strings, `BearerToken`, `{\"ErrorCode\",\"Error\"}`).",
     }),
     scope: Type.Optional(
-      Type.String({ maxLength: 2000, description: 'VerifyAccessToken: space-separated scopes; the token must carry at least one. GenerateAccessToken: ignored (the `scope` form parameter is read).' }),
+      Type.String({ maxLength: 2000, description: 'VerifyAccessToken: space-separated scopes; the token must carry at least one. GenerateAccessToken / RefreshAccessToken: ignored (the `scope` form parameter is read).' }),
     ),
     accessToken: Type.Optional(Type.String({ description: 'VerifyAccessToken / InvalidateToken: flow variable holding the token. Default: the `Authorization: Bearer` header (Verify) or the `token` form parameter (Invalidate).' })),
     accessTokenPrefix: Type.String({ default: 'Bearer', description: 'VerifyAccessToken: the scheme expected in the Authorization header.' }),
   },
-  { additionalProperties: false, description: 'Issue, verify or revoke OAuth 2.0 access tokens (Apigee OAuthV2).' },
+  { additionalProperties: false, description: 'Issue, refresh, verify or revoke OAuth 2.0 access tokens (Apigee OAuthV2).' },
 );
 export type OAuthV2Config = Static<typeof OAuthV2Config>;

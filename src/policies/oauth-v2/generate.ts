@@ -1,7 +1,9 @@
-// GenerateAccessToken: the token endpoint (RFC 6749 §4.4 client credentials), in the RFC or the Apigee dialect.
+// GenerateAccessToken / RefreshAccessToken: the token endpoint, in the RFC or the Apigee dialect. Grants: client
+// credentials (RFC 6749 §4.4), the legacy resource owner password grant (§4.3, opt-in per app) and refresh (§6),
+// with rotating refresh tokens and reuse detection.
 import { keyRefusal } from '../key-refusal.ts';
 import { secretMatches } from '../../util/secrets.ts';
-import type { FlowContext, PolicyDeps, StepFunction } from '../policy.ts';
+import { PolicyConfigError, type FlowContext, type IssuedRefreshToken, type IssuedToken, type KeyRecord, type PolicyDeps, type StepFunction } from '../policy.ts';
 import type { OAuthV2Config } from './config.ts';
 import { tokenError, type Dialect } from './errors.ts';
 
@@ -36,27 +38,145 @@ function clientCredentials(context: FlowContext, form: URLSearchParams, dialect:
   return { clientId, clientSecret };
 }
 
+const scopeList = (scope: string): string[] => (scope.trim() === '' ? [] : [...new Set(scope.trim().split(/\s+/))]);
+
 function grantScope(requested: string | null, allowed: ReadonlySet<string>): string {
   // Apigee: no scope asked for = every scope of the products; asked for = the ones the products allow
   // (possibly none, which is not an error).
   if (requested === null || requested.trim() === '') return [...allowed].join(' ');
-  return [...new Set(requested.trim().split(/\s+/))].filter((s) => allowed.has(s)).join(' ');
+  return scopeList(requested).filter((s) => allowed.has(s)).join(' ');
 }
 
-export function generateAccessToken(config: OAuthV2Config, deps: PolicyDeps): StepFunction {
+/** Seconds a token lives, from its issue; -1 = never expires. */
+const lifetimeSeconds = (token: IssuedToken): number => (token.expiresAt === null ? -1 : Math.max(0, Math.floor((token.expiresAt - token.issuedAt) / 1000)));
+
+/** Apigee's `expires_in` strings run one second short, as observed (apigee-model.md §2.4). */
+const apigeeSeconds = (seconds: number): number => (seconds === -1 ? -1 : Math.max(0, seconds - 1));
+
+function respondWithTokens(context: FlowContext, dialect: Dialect, key: KeyRecord, access: IssuedToken, refresh: IssuedRefreshToken | undefined): void {
+  const expiresIn = lifetimeSeconds(access);
+  const headers = { 'cache-control': 'no-store', pragma: 'no-cache' };
+  if (dialect === 'apigee') {
+    // Edge/SAP shape (apigee-model.md §2.4): every value a string. Password and refresh grants add the refresh_* fields;
+    // `refresh_token_expires_in` is "0" when there is no refresh token or it never expires, as Apigee answers.
+    const refreshFields = refresh
+      ? {
+          refresh_token: refresh.token,
+          refresh_token_expires_in: String(refresh.expiresAt === null ? 0 : apigeeSeconds(lifetimeSeconds(refresh))),
+          refresh_token_issued_at: String(refresh.issuedAt),
+          refresh_token_status: 'approved',
+          refresh_count: String(refresh.refreshCount),
+        }
+      : { refresh_token_expires_in: '0', refresh_count: '0' };
+    context.respond(
+      200,
+      {
+        issued_at: String(access.issuedAt),
+        application_name: key.app.id,
+        scope: access.scope,
+        status: 'approved',
+        api_product_list: `[${access.products.join(', ')}]`,
+        api_product_list_json: access.products,
+        expires_in: String(apigeeSeconds(expiresIn)),
+        'developer.email': key.developer.email,
+        token_type: 'BearerToken',
+        client_id: key.clientId,
+        access_token: access.token,
+        ...refreshFields,
+      },
+      headers,
+    );
+  } else {
+    // RFC 6749 §5.1 (no refresh_token_expires_in: the RFC has no such field); §4.4.3: none for client_credentials.
+    context.respond(200, { access_token: access.token, token_type: 'Bearer', expires_in: expiresIn, ...(access.scope ? { scope: access.scope } : {}), ...(refresh ? { refresh_token: refresh.token } : {}) }, headers);
+  }
+}
+
+/** The token endpoint. `RefreshAccessToken` is Apigee's refresh-only operation; GenerateAccessToken takes every configured grant. */
+export function generateAccessToken(config: OAuthV2Config, deps: PolicyDeps, operation: 'GenerateAccessToken' | 'RefreshAccessToken' = 'GenerateAccessToken'): StepFunction {
   const dialect = config.dialect;
-  const supported = new Set<string>(config.supportedGrantTypes);
+  const supported = new Set<string>(operation === 'RefreshAccessToken' ? ['refresh_token'] : config.supportedGrantTypes);
   const expiresInMs = config.expiresIn === -1 ? null : config.expiresIn;
+  if (config.refreshTokenExpiresIn === 0) throw new PolicyConfigError('refreshTokenExpiresIn: a refresh token must live more than 0 ms; use -1 for one that never expires (Apigee: InvalidValueForRefreshTokenExpiresIn).');
+  const refreshExpiresInMs = config.refreshTokenExpiresIn === -1 ? null : config.refreshTokenExpiresIn;
+
+  /** A flow variable when the config names one, else the form parameter. */
+  const param = (context: FlowContext, form: URLSearchParams, variable: string | undefined, name: string): string | undefined => {
+    const value = variable ? context.get(variable) : form.get(name);
+    return value === undefined || value === null || value === '' ? undefined : String(value);
+  };
+
+  /** RFC 6749 §4.3: the resource owner's user name and password, checked against Gatehouse users. */
+  async function passwordGrant(context: FlowContext, form: URLSearchParams, key: KeyRecord): Promise<void> {
+    if (!key.app.allowPasswordGrant) {
+      throw tokenError(dialect, 'unauthorized_client', `The app '${key.app.name}' may not use the password grant: set allowPasswordGrant: true on the app (management API or declarative file) to enable it.`);
+    }
+    const username = param(context, form, config.userName, 'username');
+    if (username === undefined) throw tokenError(dialect, 'invalid_request', 'Required param : username');
+    const password = param(context, form, config.passWord, 'password');
+    if (password === undefined) throw tokenError(dialect, 'invalid_request', 'Required param : password');
+    // One message for an unknown user, an inactive one, one without a password and a wrong password.
+    const owner = await deps.tokens.authenticateUser(username, password);
+    if (!owner) throw tokenError(dialect, 'invalid_grant', 'The user name or password is wrong.');
+    const allowed = new Set(key.products.flatMap((p) => p.scopes));
+    const scope = grantScope(form.get('scope') ?? context.request.query.get('scope'), allowed);
+    const products = key.products.map((p) => p.name);
+    const pair = await deps.tokens.issueTokenPair({ key, products, scope, grantType: 'password', endUser: owner.email, expiresInMs, refreshExpiresInMs });
+    if (context.caller) context.caller.scopes = scopeList(scope);
+    respondWithTokens(context, dialect, key, pair.accessToken, pair.refreshToken);
+  }
+
+  /** RFC 6749 §6, with rotation and reuse detection. */
+  async function refreshGrant(context: FlowContext, form: URLSearchParams, key: KeyRecord): Promise<void> {
+    const presented = param(context, form, config.refreshToken, 'refresh_token');
+    if (presented === undefined) throw tokenError(dialect, 'invalid_request', 'Required param : refresh_token');
+    const grant = await deps.tokens.lookupRefreshToken(presented);
+    if (!grant) throw tokenError(dialect, 'invalid_grant', 'Invalid Refresh Token');
+    // RFC 6749 §10.4: a refresh token is bound to its client. Another client's attempt does not burn the family.
+    if (grant.clientId !== key.clientId) throw tokenError(dialect, 'invalid_grant', 'Invalid Refresh Token: it was not issued to this client.');
+    if (grant.revoked) {
+      // A used refresh token comes back: either the client or an attacker holds a copy. Revoke the whole chain.
+      await deps.tokens.revokeTokenFamily(grant.familyId);
+      throw tokenError(dialect, 'invalid_grant', 'Invalid Refresh Token: it was already used or revoked, so every token of its grant is now revoked. Authenticate again.');
+    }
+    if (grant.expiresAt !== null && grant.expiresAt <= context.now()) throw tokenError(dialect, 'invalid_grant', 'Refresh Token expired');
+    if (grant.endUser !== null && !(await deps.tokens.userIsActive(grant.endUser))) {
+      throw tokenError(dialect, 'invalid_grant', 'The user this grant was issued to is no longer active.');
+    }
+    // RFC 6749 §6: the scope may narrow, never widen; absent = the scope of the grant.
+    const granted = new Set(scopeList(grant.scope));
+    const requestedParam = form.get('scope') ?? context.request.query.get('scope');
+    const requested = requestedParam === null || requestedParam.trim() === '' ? [...granted] : scopeList(requestedParam);
+    const wider = requested.filter((s) => !granted.has(s));
+    if (wider.length > 0) {
+      throw tokenError(dialect, 'invalid_scope', `The requested scope exceeds the scope of the grant: ${wider.join(' ')} (granted: ${grant.scope || 'none'}).`);
+    }
+    // What the app still holds now: a product or scope withdrawn since the grant is not renewed.
+    const allowed = new Set(key.products.flatMap((p) => p.scopes));
+    const scope = requested.filter((s) => allowed.has(s)).join(' ');
+    const held = new Set(key.products.map((p) => p.name));
+    const products = grant.products.filter((p) => held.has(p));
+    if (products.length === 0) throw tokenError(dialect, 'invalid_grant', 'None of the products this grant was issued for is still approved for the app.');
+    const pair = await deps.tokens.rotateRefreshToken(presented, { products, scope, expiresInMs, refreshExpiresInMs });
+    // Undefined: a concurrent refresh used the token first; the store call revoked the family.
+    if (!pair) throw tokenError(dialect, 'invalid_grant', 'Invalid Refresh Token: it was already used or revoked, so every token of its grant is now revoked. Authenticate again.');
+    if (context.caller) context.caller.scopes = scopeList(scope);
+    respondWithTokens(context, dialect, key, pair.accessToken, pair.refreshToken);
+  }
+
   return async function generateAccessTokenStep(context) {
     const form = await context.request.readForm();
     // Apigee reads grant_type from a configured variable; without one, from the form, then the query.
     const grantType = (config.grantType ? context.get(config.grantType) : (form.get('grant_type') ?? context.request.query.get('grant_type'))) ?? undefined;
     if (grantType === undefined || grantType === '') throw tokenError(dialect, 'invalid_request', 'Required param : grant_type');
     if (!supported.has(String(grantType))) {
-      throw tokenError(dialect, 'unsupported_grant_type', `Unsupported grant type : ${String(grantType)}. This endpoint accepts ${[...supported].join(', ')}.`);
-    }
-    if (grantType !== 'client_credentials') {
-      throw tokenError(dialect, 'unsupported_grant_type', `Grant type ${String(grantType)} is not available yet on this endpoint; use client_credentials.`);
+      throw tokenError(
+        dialect,
+        'unsupported_grant_type',
+        operation === 'RefreshAccessToken'
+          ? `Unsupported grant type : ${String(grantType)}. This endpoint (RefreshAccessToken) accepts only refresh_token.`
+          : `Unsupported grant type : ${String(grantType)}. This endpoint accepts ${[...supported].join(', ')}.`,
+      );
     }
     const { clientId, clientSecret } = clientCredentials(context, form, dialect);
     const key = await deps.keys.find(clientId);
@@ -66,37 +186,14 @@ export function generateAccessToken(config: OAuthV2Config, deps: PolicyDeps): St
     if (key.products.length === 0) {
       throw tokenError(dialect, 'unauthorized_client', 'The app has no approved product; ask an admin to approve its subscription.');
     }
+    context.caller = { clientId, appId: key.app.id, appName: key.app.name, developerId: key.developer.id, developerEmail: key.developer.email };
+    if (grantType === 'password') return passwordGrant(context, form, key);
+    if (grantType === 'refresh_token') return refreshGrant(context, form, key);
     const allowed = new Set(key.products.flatMap((p) => p.scopes));
     const scope = grantScope(form.get('scope') ?? context.request.query.get('scope'), allowed);
     const products = key.products.map((p) => p.name);
     const issued = await deps.tokens.issueAccessToken({ key, products, scope, grantType: 'client_credentials', expiresInMs });
-    context.caller = { clientId, appId: key.app.id, appName: key.app.name, developerId: key.developer.id, developerEmail: key.developer.email, scopes: scope ? scope.split(' ') : [] };
-    const expiresIn = issued.expiresAt === null ? -1 : Math.max(0, Math.floor((issued.expiresAt - issued.issuedAt) / 1000));
-    const headers = { 'cache-control': 'no-store', pragma: 'no-cache' };
-    if (dialect === 'apigee') {
-      // Edge/SAP shape (apigee-model.md §2.4): every value a string; `expires_in` one second short, as observed.
-      context.respond(
-        200,
-        {
-          issued_at: String(issued.issuedAt),
-          application_name: key.app.id,
-          scope,
-          status: 'approved',
-          api_product_list: `[${products.join(', ')}]`,
-          api_product_list_json: products,
-          expires_in: String(expiresIn === -1 ? -1 : Math.max(0, expiresIn - 1)),
-          'developer.email': key.developer.email,
-          token_type: 'BearerToken',
-          client_id: clientId,
-          access_token: issued.token,
-          refresh_token_expires_in: '0',
-          refresh_count: '0',
-        },
-        headers,
-      );
-    } else {
-      // RFC 6749 §5.1; §4.4.3: no refresh token for client_credentials.
-      context.respond(200, { access_token: issued.token, token_type: 'Bearer', expires_in: expiresIn, ...(scope ? { scope } : {}) }, headers);
-    }
+    context.caller.scopes = scopeList(scope);
+    respondWithTokens(context, dialect, key, issued, undefined);
   };
 }

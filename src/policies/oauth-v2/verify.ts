@@ -27,7 +27,10 @@ function setVariables(context: FlowContext, token: string, info: TokenInfo, key:
   for (const [name, value] of callerVariables(key, product)) context.set(name, value);
   context.set('access_token', token);
   context.set('token_type', 'BearerToken');
+  // The grant that started the token's chain: a refreshed password-grant token still says `password`.
   context.set('grant_type', info.grantType);
+  // The resource owner of a password-grant token (its user's email), under the name Apigee's token profile uses.
+  if (info.endUser !== null) context.set('app_enduser', info.endUser);
   context.set('scope', info.scope);
   context.set('issued_at', info.issuedAt);
   context.set('expires_in', info.expiresAt === null ? -1 : Math.max(0, Math.floor((info.expiresAt - context.now()) / 1000)));

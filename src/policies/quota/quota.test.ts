@@ -1,6 +1,6 @@
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
-import { flowContext, policyDeps, withResponse } from '../../../test/helpers/flow-context.ts';
+import { configure, flowContext, policyDeps, withResponse } from '../../../test/helpers/flow-context.ts';
 import { MemoryCounters } from '../../counters/memory.ts';
 import type { Counters } from '../../counters/counters.ts';
 import { ManualClock } from '../../util/clock.ts';
@@ -10,8 +10,7 @@ import { quota } from './index.ts';
 const START = Date.UTC(2026, 0, 1, 12, 0, 0);
 
 function step(config: unknown, deps: PolicyDeps, placement: Partial<StepPlacement> = {}) {
-  const compiled = Value.Default(quota.config, structuredClone(config));
-  if (!Value.Check(quota.config, compiled)) throw new Error(`invalid config: ${[...Value.Errors(quota.config, compiled)].map((e) => `${e.path} ${e.message}`).join('; ')}`);
+  const compiled = configure(quota, config);
   return quota.create(compiled, deps, { api: 'api', stepName: 'q', phase: 'request', ...placement });
 }
 

@@ -1,13 +1,11 @@
-import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
 import { renderFault } from '../../gateway/faults.ts';
-import { flowContext, policyDeps, withResponse } from '../../../test/helpers/flow-context.ts';
+import { configure, flowContext, policyDeps, withResponse } from '../../../test/helpers/flow-context.ts';
 import { PolicyConfigError, StepFault, type FlowContext, type StepPlacement } from '../policy.ts';
 import { raiseFault } from './index.ts';
 
 function step(config: unknown, phase: StepPlacement['phase'] = 'request') {
-  const compiled = Value.Default(raiseFault.config, structuredClone(config));
-  if (!Value.Check(raiseFault.config, compiled)) throw new Error(`invalid config: ${[...Value.Errors(raiseFault.config, compiled)].map((e) => `${e.path} ${e.message}`).join('; ')}`);
+  const compiled = configure(raiseFault, config);
   return raiseFault.create(compiled, policyDeps(), { api: 'api', stepName: 'refuse', phase });
 }
 

@@ -1,6 +1,6 @@
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
-import { flowContext, policyDeps, withResponse, type FakeRequest } from '../../../test/helpers/flow-context.ts';
+import { configure, flowContext, policyDeps, withResponse, type FakeRequest } from '../../../test/helpers/flow-context.ts';
 import { ManualClock } from '../../util/clock.ts';
 import { PolicyConfigError, type PolicyDeps, type StepFunction } from '../policy.ts';
 import { responseCache } from './index.ts';
@@ -20,8 +20,7 @@ function setup(): Setup {
 }
 
 function steps(s: Setup, config: unknown = {}, names: { api?: string; step?: string } = {}): { lookup: StepFunction; populate: StepFunction } {
-  const compiled = Value.Default(responseCache.config, structuredClone(config));
-  if (!Value.Check(responseCache.config, compiled)) throw new Error('invalid config');
+  const compiled = configure(responseCache, config);
   const placement = { api: names.api ?? 'weather', stepName: names.step ?? 'cache' };
   return {
     lookup: responseCache.create(compiled, s.deps, { ...placement, phase: 'request' }),

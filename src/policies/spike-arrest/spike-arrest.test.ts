@@ -1,6 +1,6 @@
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
-import { flowContext, policyDeps } from '../../../test/helpers/flow-context.ts';
+import { configure, flowContext, policyDeps } from '../../../test/helpers/flow-context.ts';
 import { MemoryCounters } from '../../counters/memory.ts';
 import type { Counters } from '../../counters/counters.ts';
 import { ManualClock } from '../../util/clock.ts';
@@ -8,8 +8,7 @@ import { PolicyConfigError, StepFault, type FlowContext, type PolicyDeps, type S
 import { spikeArrest } from './index.ts';
 
 function step(config: unknown, deps: PolicyDeps, placement: Partial<StepPlacement> = {}) {
-  const compiled = Value.Default(spikeArrest.config, structuredClone(config));
-  if (!Value.Check(spikeArrest.config, compiled)) throw new Error(`invalid config: ${[...Value.Errors(spikeArrest.config, compiled)].map((e) => `${e.path} ${e.message}`).join('; ')}`);
+  const compiled = configure(spikeArrest, config);
   return spikeArrest.create(compiled, deps, { api: 'api', stepName: 'spike', phase: 'request', ...placement });
 }
 

@@ -1,7 +1,7 @@
 import type { Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
-import { flowContext, keyRecord, policyDeps } from '../../../test/helpers/flow-context.ts';
+import { configure, flowContext, keyRecord, policyDeps } from '../../../test/helpers/flow-context.ts';
 import { ManualClock } from '../../util/clock.ts';
 import { quota } from '../quota/index.ts';
 import { StepFault, type FlowContext, type KeyRecord, type ProductGrant } from '../policy.ts';
@@ -10,8 +10,7 @@ import { verifyApiKey } from './index.ts';
 const NOW = Date.UTC(2026, 0, 1);
 
 function step(config: unknown, keys: readonly KeyRecord[] = [keyRecord()], clock = new ManualClock(NOW)) {
-  const compiled = Value.Default(verifyApiKey.config, structuredClone(config));
-  if (!Value.Check(verifyApiKey.config, compiled)) throw new Error('invalid config');
+  const compiled = configure(verifyApiKey, config);
   const byId = new Map(keys.map((k) => [k.clientId, k]));
   const deps = policyDeps({ keys: { find: async (id) => byId.get(id) } }, clock);
   return verifyApiKey.create(compiled, deps, { api: 'api', stepName: 'verify', phase: 'request' });

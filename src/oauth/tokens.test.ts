@@ -1,0 +1,115 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyRecord } from '../../test/helpers/flow-context.ts';
+import { openStore } from '../store/index.ts';
+import type { SqlStore } from '../store/sql-store.ts';
+import { ManualClock } from '../util/clock.ts';
+import { hashSecret } from '../util/secrets.ts';
+import { OpaqueTokens } from './tokens.ts';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+let store: SqlStore;
+const clock = new ManualClock(Date.UTC(2026, 0, 1));
+const key = keyRecord();
+
+beforeAll(async () => {
+  ({ store } = await openStore({ sqliteFile: ':memory:' }));
+});
+afterAll(async () => {
+  await store?.close();
+});
+
+const pairInput = { key, products: ['product'], scope: 'read write', grantType: 'password', endUser: 'alice@example.com', expiresInMs: HOUR, refreshExpiresInMs: DAY };
+
+describe('OpaqueTokens: refresh tokens', () => {
+  it('issues an access token and a refresh token of one new family, stored hashed', async () => {
+    const tokens = new OpaqueTokens(store, clock);
+    const pair = await tokens.issueTokenPair(pairInput);
+    expect(pair.accessToken.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(pair.refreshToken.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(pair.refreshToken.token).not.toBe(pair.accessToken.token);
+    expect(pair.accessToken.expiresAt).toBe(clock.now() + HOUR);
+    expect(pair.refreshToken).toMatchObject({ expiresAt: clock.now() + DAY, refreshCount: 0, scope: 'read write' });
+    const stored = await store.oauthTokens.getByHash(hashSecret(pair.refreshToken.token));
+    expect(stored).toMatchObject({ kind: 'refresh', familyId: pair.refreshToken.familyId, endUser: 'alice@example.com', grantType: 'password' });
+    expect((await store.oauthTokens.getByHash(hashSecret(pair.accessToken.token)))?.familyId).toBe(pair.refreshToken.familyId);
+  });
+
+  it('keeps access and refresh tokens apart: neither works as the other', async () => {
+    const tokens = new OpaqueTokens(store, clock);
+    const pair = await tokens.issueTokenPair(pairInput);
+    expect(await tokens.lookupAccessToken(pair.refreshToken.token)).toBeUndefined();
+    expect(await tokens.lookupRefreshToken(pair.accessToken.token)).toBeUndefined();
+    expect(await tokens.lookupAccessToken(pair.accessToken.token)).toMatchObject({ endUser: 'alice@example.com', grantType: 'password', revoked: false, attributes: {} });
+    expect(await tokens.lookupRefreshToken(pair.refreshToken.token)).toMatchObject({ familyId: pair.refreshToken.familyId, refreshCount: 0, revoked: false, attributes: {} });
+  });
+
+  it('never expires a refresh token issued with a null lifetime', async () => {
+    const tokens = new OpaqueTokens(store, clock);
+    const pair = await tokens.issueTokenPair({ ...pairInput, refreshExpiresInMs: null, expiresInMs: null });
+    expect(pair.refreshToken.expiresAt).toBeNull();
+    expect(pair.accessToken.expiresAt).toBeNull();
+  });
+
+  it('rotates: marks the old refresh token used, keeps its scope on the new one, narrows only the access token', async () => {
+    const tokens = new OpaqueTokens(store, clock);
+    const first = await tokens.issueTokenPair(pairInput);
+    clock.advance(1000);
+    const second = await tokens.rotateRefreshToken(first.refreshToken.token, { products: ['product'], scope: 'read', expiresInMs: HOUR, refreshExpiresInMs: DAY });
+    expect(second).toBeDefined();
+    expect(second?.accessToken.scope).toBe('read');
+    expect(second?.refreshToken).toMatchObject({ scope: 'read write', refreshCount: 1, familyId: first.refreshToken.familyId, expiresAt: clock.now() + DAY });
+    expect((await tokens.lookupRefreshToken(first.refreshToken.token))?.revoked).toBe(true);
+    expect(await tokens.lookupAccessToken(second!.accessToken.token)).toMatchObject({ grantType: 'password', endUser: 'alice@example.com', scope: 'read' });
+    const third = await tokens.rotateRefreshToken(second!.refreshToken.token, { products: ['product'], scope: 'read write', expiresInMs: HOUR, refreshExpiresInMs: DAY });
+    expect(third?.refreshToken.refreshCount).toBe(2);
+  });
+
+  it('revokes the whole family when a used refresh token is rotated again, cached access tokens included', async () => {
+    const tokens = new OpaqueTokens(store, clock);
+    const first = await tokens.issueTokenPair(pairInput);
+    const next = { products: ['product'], scope: 'read write', expiresInMs: HOUR, refreshExpiresInMs: DAY };
+    const second = await tokens.rotateRefreshToken(first.refreshToken.token, next);
+    expect((await tokens.lookupAccessToken(second!.accessToken.token))?.revoked).toBe(false); // now cached
+    expect(await tokens.rotateRefreshToken(first.refreshToken.token, next)).toBeUndefined();
+    expect((await tokens.lookupAccessToken(second!.accessToken.token))?.revoked).toBe(true);
+    expect((await tokens.lookupAccessToken(first.accessToken.token))?.revoked).toBe(true);
+    expect((await tokens.lookupRefreshToken(second!.refreshToken.token))?.revoked).toBe(true);
+    expect(await tokens.rotateRefreshToken(second!.refreshToken.token, next)).toBeUndefined();
+  });
+
+  it('lets only one of two concurrent refreshes with the same token win, and then revokes the family', async () => {
+    const tokens = new OpaqueTokens(store, clock);
+    const first = await tokens.issueTokenPair(pairInput);
+    const next = { products: ['product'], scope: 'read', expiresInMs: HOUR, refreshExpiresInMs: DAY };
+    const results = await Promise.all([tokens.rotateRefreshToken(first.refreshToken.token, next), tokens.rotateRefreshToken(first.refreshToken.token, next)]);
+    const winners = results.filter((r) => r !== undefined);
+    expect(winners).toHaveLength(1);
+    expect((await tokens.lookupAccessToken(winners[0]!.accessToken.token))?.revoked).toBe(true);
+  });
+
+  it('leaves other families alone when one is revoked', async () => {
+    const tokens = new OpaqueTokens(store, clock);
+    const mine = await tokens.issueTokenPair(pairInput);
+    const other = await tokens.issueTokenPair(pairInput);
+    const plain = await tokens.issueAccessToken({ key, products: ['product'], scope: '', grantType: 'client_credentials', expiresInMs: HOUR });
+    expect(await tokens.revokeTokenFamily(mine.refreshToken.familyId)).toBe(2);
+    expect((await tokens.lookupAccessToken(mine.accessToken.token))?.revoked).toBe(true);
+    expect((await tokens.lookupAccessToken(other.accessToken.token))?.revoked).toBe(false);
+    expect((await tokens.lookupAccessToken(plain.token))?.revoked).toBe(false);
+    expect((await tokens.lookupRefreshToken(other.refreshToken.token))?.revoked).toBe(false);
+  });
+
+  it('answers undefined for an unknown refresh token', async () => {
+    const tokens = new OpaqueTokens(store, clock);
+    expect(await tokens.lookupRefreshToken('no-such-token')).toBeUndefined();
+    expect(await tokens.rotateRefreshToken('no-such-token', { products: [], scope: '', expiresInMs: HOUR, refreshExpiresInMs: DAY })).toBeUndefined();
+  });
+
+  it('delegates user checks to the resource owners it was given', async () => {
+    const tokens = new OpaqueTokens(store, clock, 10, { authenticate: async (u, p) => (u === 'a@example.com' && p === 'pw' ? { userId: 'u1', email: u } : undefined), isActive: async (e) => e === 'a@example.com' });
+    expect(await tokens.authenticateUser('a@example.com', 'pw')).toEqual({ userId: 'u1', email: 'a@example.com' });
+    expect(await tokens.authenticateUser('a@example.com', 'nope')).toBeUndefined();
+    expect(await tokens.userIsActive('a@example.com')).toBe(true);
+  });
+});
