@@ -12,8 +12,11 @@ export interface TargetSpec {
   tls?: { rejectUnauthorized?: boolean | undefined } | undefined;
 }
 
-/** RFC 9110 §7.6.1: connection-specific headers are not forwarded, nor those the Connection header names. */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host']);
+/**
+ * RFC 9110 §7.6.1: connection-specific headers are not forwarded, nor those the Connection header names. `host` is
+ * the target's own; `expect` was answered by this hop (Node sent 100 Continue) and undici refuses to send it.
+ */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'expect']);
 
 export function forwardableHeaders(headers: Headers): Record<string, string | string[]> {
   const named = headers.connection;
@@ -79,8 +82,9 @@ export class TargetClient {
     const incoming = request.incoming;
     const forwardedFor = request.header('x-forwarded-for');
     headers['x-forwarded-for'] = forwardedFor ? `${forwardedFor}, ${request.clientIp}` : request.clientIp;
-    headers['x-forwarded-proto'] = request.header('x-forwarded-proto') ?? ('encrypted' in incoming.socket ? 'https' : 'http');
-    headers['x-forwarded-host'] = request.header('x-forwarded-host') ?? request.header('host') ?? '';
+    // This hop's view: a client could otherwise claim any scheme or host (trusted proxies are a later setting).
+    headers['x-forwarded-proto'] = 'encrypted' in incoming.socket ? 'https' : 'http';
+    headers['x-forwarded-host'] = request.header('host') ?? '';
     const suffix = request.pathSuffix;
     const path = `${this.#basePath}${suffix}` || '/';
     const buffered = request.bufferedBody;
@@ -97,11 +101,7 @@ export class TargetClient {
         bodyTimeout: this.#timeoutMs,
       });
       context.targetLatencyMs = context.now() - started;
-      const responseHeaders: Headers = {};
-      for (const [name, value] of Object.entries(answer.headers)) {
-        if (value !== undefined && !HOP_BY_HOP.has(name)) responseHeaders[name] = value;
-      }
-      return new GatewayResponse(answer.statusCode, responseHeaders, answer.body);
+      return new GatewayResponse(answer.statusCode, forwardableHeaders(answer.headers as Headers), answer.body);
     } catch (error) {
       context.targetLatencyMs = context.now() - started;
       throw targetFault(error, this.#url, this.#timeoutMs);
