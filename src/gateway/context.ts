@@ -199,6 +199,8 @@ export class MessageContext implements FlowContext {
   faultName: string | undefined;
   faultCode: string | undefined;
   targetLatencyMs: number | undefined;
+  /** Headers for the final response, whatever it turns out to be. */
+  responseHeaders: Array<[string, string]> | undefined;
   readonly #variables = new Map<string, VariableValue>();
   readonly #clock: Clock;
 
@@ -229,6 +231,10 @@ export class MessageContext implements FlowContext {
 
   formParam(name: string): string | undefined {
     return this.request.formParam(name);
+  }
+
+  addResponseHeader(name: string, value: string): void {
+    (this.responseHeaders ??= []).push([name.toLowerCase(), value]);
   }
 
   respond(status: number, body?: Buffer | string | object, headers: Record<string, string> = {}): void {

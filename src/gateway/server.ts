@@ -37,6 +37,7 @@ function send(context: MessageContext, response: ServerResponse, isHead: boolean
     return;
   }
   const headers = answer.headers;
+  for (const [name, value] of context.responseHeaders ?? []) headers[name] = value;
   headers['x-request-id'] = context.requestId;
   const body = answer.body;
   response.writeHead(answer.status, headers as Record<string, string | string[]>);

@@ -60,6 +60,11 @@ export interface FlowContext {
   /** Reads a flow variable (`request.verb`, `proxy.pathsuffix`, `client_id`, …); see the gateway docs. */
   get(name: string): VariableValue;
   set(name: string, value: VariableValue): void;
+  /**
+   * Adds a header to whatever response is finally sent (the target's, a step's, or a fault), after the response
+   * flows; for steps in the request flow that have something to say on the way back (quota's RateLimit-*).
+   */
+  addResponseHeader(name: string, value: string): void;
   /** Answers the client from this step; the target is skipped and the response flow still runs. */
   respond(status: number, body?: Buffer | string | object, headers?: Record<string, string>): void;
   caller: Caller | undefined;

@@ -240,6 +240,10 @@ describe('the seed story', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) statuses.push((await callWeather(token, '/limited-weather/data/2.5/weather?q=Berlin')).status);
     expect(statuses).toEqual([200, 200, 200, 429]);
+    gh.clock.advance(60_000);
+    const allowed = await callWeather(token, '/limited-weather/data/2.5/weather?q=Berlin');
+    expect([allowed.headers.get('ratelimit-limit'), allowed.headers.get('ratelimit-remaining'), allowed.headers.get('ratelimit-reset')]).toEqual(['3', '2', '60']);
+    for (let i = 0; i < 2; i++) await callWeather(token, '/limited-weather/data/2.5/weather?q=Berlin');
     const refused = await callWeather(token, '/limited-weather/data/2.5/weather?q=Berlin');
     expect(refused.headers.get('retry-after')).toBe('60');
     expect(refused.headers.get('ratelimit-remaining')).toBe('0');

@@ -40,7 +40,7 @@ export const QuotaConfig = Type.Object(
   {
     additionalProperties: false,
     description:
-      'Count calls per identifier in fixed windows and refuse those over the limit (Apigee Quota). Sets `ratelimit.<step>.*` and answers violations with RateLimit-* and Retry-After headers.',
+      'Count calls per identifier in fixed windows and refuse those over the limit (Apigee Quota). Sets `ratelimit.<step>.*`, puts RateLimit-* headers on every response, and answers violations with Retry-After too.',
   },
 );
 export type QuotaConfig = Static<typeof QuotaConfig>;

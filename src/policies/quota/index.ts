@@ -58,7 +58,7 @@ export const quota: PolicyDefinition<typeof QuotaConfig> = {
     'ratelimit.<step>.used.count': 'Calls counted in the current window, this one included when it was allowed.',
     'ratelimit.<step>.available.count': 'Calls left in the current window.',
     'ratelimit.<step>.expiry.time': 'When the window ends, in milliseconds since the epoch.',
-    'ratelimit.<step>.reset.seconds': 'Seconds until the window ends (the `RateLimit-Reset` value): a response-flow assign-message step can copy these into headers.',
+    'ratelimit.<step>.reset.seconds': 'Seconds until the window ends (the `RateLimit-Reset` value).',
     'ratelimit.<step>.identifier': 'The identifier the call was counted under.',
     'ratelimit.<step>.failed': 'true when the call was refused.',
   },
@@ -130,14 +130,10 @@ export const quota: PolicyDefinition<typeof QuotaConfig> = {
           headers: { 'ratelimit-limit': String(limit), 'ratelimit-remaining': String(available), 'ratelimit-reset': String(reset), 'retry-after': String(reset) },
         });
       }
-      // In the response flow the response exists and takes the headers now; in the request flow it does not exist
-      // yet, and the variables above carry the values (the contract has no way to add headers to a later response).
-      const response = context.response;
-      if (response) {
-        response.setHeader('ratelimit-limit', String(limit));
-        response.setHeader('ratelimit-remaining', String(available));
-        response.setHeader('ratelimit-reset', String(reset));
-      }
+      // Whatever response the client finally gets (the target's, or an error) says how much is left.
+      context.addResponseHeader('ratelimit-limit', String(limit));
+      context.addResponseHeader('ratelimit-remaining', String(available));
+      context.addResponseHeader('ratelimit-reset', String(reset));
     }
 
     return function quotaStep(context) {

@@ -185,13 +185,17 @@ describe('quota', () => {
     expect(c.get('ratelimit.q.available.count')).toBe(0);
   });
 
-  it('adds the RateLimit headers to the response when it runs in the response flow', async () => {
-    const { run, context } = setup({ limit: 3, timeUnit: 'minute' }, { phase: 'response' });
-    const c = withResponse(context(), 200, '{}');
-    await run(c);
-    expect(c.response!.header('ratelimit-limit')).toBe('3');
-    expect(c.response!.header('ratelimit-remaining')).toBe('2');
-    expect(c.response!.header('ratelimit-reset')).toBe('60');
+  it('puts the RateLimit headers on the final response, from the request flow or the response flow', async () => {
+    for (const phase of ['request', 'response'] as const) {
+      const { run, context } = setup({ limit: 3, timeUnit: 'minute' }, { phase });
+      const c = withResponse(context(), 200, '{}');
+      await run(c);
+      expect(c.responseHeaders).toEqual([
+        ['ratelimit-limit', '3'],
+        ['ratelimit-remaining', '2'],
+        ['ratelimit-reset', '60'],
+      ]);
+    }
   });
 
   it('counts a message for its weight', async () => {
