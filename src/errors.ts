@@ -53,9 +53,19 @@ export const errorCatalogue = {
   'user.exists': { status: 409, title: 'User already exists', doc: 'A user with this email address exists.' },
   'user.last_admin': { status: 409, title: 'Last admin', doc: 'This change would leave Gatehouse without an active admin.' },
   'token.not_found': { status: 404, title: 'Token not found', doc: 'You have no personal access token with this id.' },
+  // key value maps
+  'kvm.not_found': { status: 404, title: 'Key value map not found', doc: 'No map has this name in this scope. Maps of an API are addressed with `?api=<name>`; without it, the organisation-wide map is meant.' },
+  'kvm.exists': { status: 409, title: 'Key value map already exists', doc: 'The scope (organisation-wide, or the API) already has a map with this name; names are unique per scope.' },
+  'kvm.entry_not_found': { status: 404, title: 'Entry not found', doc: 'The map has no entry with this key.' },
+  'kvm.unknown_api': { status: 422, title: 'Map names an unknown API', doc: 'A map scoped to an API needs the API to exist. Create the API first (`apply` does this in the right order).' },
+  'kvm.key_too_long': { status: 400, title: 'Key too long', doc: 'Keys are 1 to 2048 bytes of UTF-8 (SAP API Management: 2 KB) and cannot hold NUL.' },
+  'kvm.value_too_long': { status: 400, title: 'Value too long', doc: 'Values are at most 10240 bytes of UTF-8 (SAP API Management: 10 KB) and cannot hold NUL.' },
+  'kvm.encryption_unavailable': { status: 422, title: 'Encryption unavailable', doc: 'Encrypted maps need a server secret. With PostgreSQL, set `GATEHOUSE_SECRET_KEY` (at least 32 characters, the same on every node) and restart; with SQLite, Gatehouse keeps one in the data directory as `secret.key`.' },
+  'kvm.encrypted_immutable': { status: 409, title: 'Encryption cannot change', doc: 'Whether a map is encrypted is decided when it is created. Create a new map (and move the entries) instead.' },
   'api.invalid': { status: 422, title: 'API cannot be deployed', doc: 'A condition does not parse, a step names an unknown policy, or a step\'s config does not fit its policy. `errors` lists each problem with its place in the flow, e.g. `/preFlow/request/0/config/operation`.' },
   // the gateway
   'gateway.no_route': { status: 404, title: 'No API at this path', doc: 'No deployed API has a base path that matches the request path. List deployments with `GET /api/v1/apis` on the admin port.' },
+  'gateway.invalid_path': { status: 400, title: 'Path not allowed', doc: 'The path has a `.` or `..` segment (also percent-encoded) or an encoded slash (`%2F`, `%5C`). Product resource rules and targets see paths as written, so such paths are refused rather than interpreted differently by the gateway and the backend.' },
   'gateway.target_timeout': { status: 504, title: 'Target timed out', doc: 'The target did not answer within the API\'s `target.timeoutMs` (default 30 s).' },
   'gateway.target_unreachable': { status: 502, title: 'Target unreachable', doc: 'The connection to the target was refused, reset or could not be made.' },
   'gateway.body_too_large': { status: 413, title: 'Body too large for a policy', doc: 'A step had to read the request body, which is larger than the 10 MiB a policy may buffer. Bodies that no step reads stream through without a limit.' },
@@ -93,6 +103,8 @@ export const errorCatalogue = {
   'extract-variables.unresolved_variable': { status: 500, title: 'Value not found', doc: 'An extract-variables step with `ignoreUnresolvedVariables: false` found no value: a pattern did not match, a parameter or header was absent, or a JSON path found nothing.' },
   'json-threat-protection.exceeded': { status: 400, title: 'JSON limit exceeded', doc: 'The JSON body exceeds a limit of the json-threat-protection step; `fault.name` names it (`ExceededContainerDepth`, `ExceededArrayElementCount`, `ExceededObjectEntryCount`, `ExceededObjectEntryNameLength`, `ExceededStringValueLength`).' },
   'json-threat-protection.malformed': { status: 400, title: 'Malformed JSON body', doc: 'The body has a JSON content type but is not valid JSON (RFC 8259); the detail gives the byte position.' },
+  'key-value-map.set_variable_failed': { status: 500, title: 'Encrypted value needs a private variable', doc: "A key-value-map step read a value of an encrypted map into a variable whose name does not start with `private.` (Apigee: `steps.keyvaluemapoperations.SetVariableFailed`). Rename the `assignTo` variable." },
+  'key-value-map.operation_failed': { status: 500, title: 'Key value map operation failed', doc: 'A key-value-map step could not read or write its map: the store is down, the map is encrypted and the server has no secret key (or another one than wrote the value), or a value to put is longer than 10 KB.' },
   // process level
   'config.invalid': { status: 500, title: 'Invalid configuration', doc: 'A setting from a flag, an environment variable or the configuration file is not valid. The message names the setting and where it came from.' },
   'apply.invalid_file': { status: 400, title: 'Invalid declarative file', doc: 'The file given to `gatehouse apply` is not valid YAML or does not match the schema; the message names the field.' },

@@ -4,12 +4,14 @@ import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { buildAdminApi } from './admin-api/server.ts';
+import { resolveSecretKey } from './config/secret-key.ts';
 import type { ServerConfig } from './config/settings.ts';
 import { apply, type ApplyResult } from './declarative/apply.ts';
 import { httpClient } from './declarative/client.ts';
 import type { DesiredState } from './declarative/schema.ts';
 import { MemoryAnalytics, offHotPath, type AnalyticsSink } from './gateway/analytics.ts';
 import { CachedKeys } from './gateway/keys.ts';
+import { CachedKeyValueMaps } from './gateway/kvm.ts';
 import { GatewayRuntime } from './gateway/runtime.ts';
 import { createGatewayServer } from './gateway/server.ts';
 import { MemoryCounters } from './counters/memory.ts';
@@ -22,6 +24,7 @@ import { ChangeFeed } from './manage/changes.ts';
 import type { ManageDeps } from './manage/context.ts';
 import { bootstrapAdmin, type BootstrapResult } from './manage/users.ts';
 import { openStore, type SqlStore } from './store/index.ts';
+import { ValueCipher } from './util/cipher.ts';
 import { systemClock, type Clock } from './util/clock.ts';
 import { VERSION } from './version.ts';
 
@@ -111,16 +114,21 @@ export async function start(options: StartOptions): Promise<Running> {
   const { config } = options;
   const clock = options.clock ?? systemClock;
   const logLevel = options.logRequests === false ? false : config.logLevel;
+  // Encrypts values of encrypted key value maps; only the manage layer and the gateway's map cache hold it.
+  const { secret } = resolveSecretKey(config);
+  const kvmCipher = secret === undefined ? undefined : new ValueCipher(secret);
   const opened = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   const { store } = opened;
   let draining = false;
   const health: Health = { store, draining: () => draining };
   let runtime: GatewayRuntime | undefined;
   let keys: CachedKeys | undefined;
+  let kvm: CachedKeyValueMaps | undefined;
   const deps: ManageDeps = {
     store,
     clock,
     changes: new ChangeFeed(),
+    kvmCipher,
     checkDeployable: (spec, revision) => {
       runtime?.compile(spec, revision);
     },
@@ -135,11 +143,12 @@ export async function start(options: StartOptions): Promise<Running> {
       },
     };
     keys = new CachedKeys(store, deps.changes);
+    kvm = new CachedKeyValueMaps({ store, changes: deps.changes, clock, cipher: kvmCipher });
     runtime = new GatewayRuntime({
       store,
       changes: deps.changes,
       policies: policyRegistry(),
-      policyDeps: { clock, counters: new MemoryCounters(), keys, tokens: new OpaqueTokens(store, clock), responseCache: new MemoryResponseCacheStore() },
+      policyDeps: { clock, counters: new MemoryCounters(), keys, tokens: new OpaqueTokens(store, clock), responseCache: new MemoryResponseCacheStore(), kvm },
       log,
     });
     await runtime.reload();
@@ -172,6 +181,7 @@ export async function start(options: StartOptions): Promise<Running> {
           await Promise.all([admin.close(), hub.close()]);
           await runtime?.close();
           keys?.close();
+          kvm?.close();
           await store.close();
         })();
         return stopping;
@@ -182,6 +192,7 @@ export async function start(options: StartOptions): Promise<Running> {
     servers.gateway?.close();
     await Promise.allSettled([servers.admin?.close(), servers.hub?.close(), runtime?.close()]);
     keys?.close();
+    kvm?.close();
     await store.close().catch(() => {});
     throw error;
   }

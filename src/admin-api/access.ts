@@ -10,9 +10,9 @@ import { constantTimeEqual } from '../util/secrets.ts';
 export type Access = readonly Role[] | 'authenticated' | 'public';
 
 export const ACCESS = {
-  /** Reading APIs, products, developers and apps. */
+  /** Reading APIs, products, key value maps (entries of encrypted maps: admin and api-editor only), developers and apps. */
   read: ['admin', 'api-editor', 'viewer'],
-  /** Changing APIs, products and deployments. */
+  /** Changing APIs, products, deployments and key value maps. */
   editApis: ['admin', 'api-editor'],
   /** Developers, apps, credentials, users: the admin's business (SAP: AuthGroup.API.Admin). */
   admin: ['admin'],
@@ -48,8 +48,12 @@ function bearer(request: FastifyRequest): string {
 export function accessHook(options: AuthOptions) {
   return async function checkAccess(request: FastifyRequest, _reply: FastifyReply): Promise<void> {
     const access = request.routeOptions.config.access;
-    // No access rule: the not-found handler or a public page; it answers by itself.
-    if (access === undefined || access === 'public') return;
+    if (access === 'public') return;
+    if (access === undefined) {
+      // Deny by default: only the not-found handler and the interactive docs (a plugin's routes) have no rule.
+      if (request.is404 || request.url === '/api/docs' || request.url.startsWith('/api/docs/')) return;
+      throw new GatehouseError('auth.forbidden', 'This route states no roles, so nobody may call it.');
+    }
     const token = bearer(request);
     const actor =
       options.internalToken !== undefined && constantTimeEqual(token, options.internalToken)

@@ -13,6 +13,7 @@ import { apiRoutes } from './routes/apis.ts';
 import { appRoutes } from './routes/apps.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { developerRoutes } from './routes/developers.ts';
+import { keyValueMapRoutes } from './routes/key-value-maps.ts';
 import { productRoutes } from './routes/products.ts';
 import { userRoutes } from './routes/users.ts';
 import { validatorCompiler } from './validation.ts';
@@ -63,6 +64,8 @@ export async function buildAdminApi(options: AdminApiOptions): Promise<FastifyIn
     genReqId: () => randomUUID(),
     requestIdHeader: false,
     return503OnClosing: true,
+    // Key value map keys (up to 2 KB, percent-encoded up to three times that) travel in the path.
+    routerOptions: { maxParamLength: 8192 },
     ajv: { customOptions: { removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
@@ -109,7 +112,7 @@ export async function buildAdminApi(options: AdminApiOptions): Promise<FastifyIn
       info: {
         title: 'Gatehouse management API',
         version: options.version,
-        description: 'Manage APIs, products, developers, apps and credentials. Every route needs `Authorization: Bearer <token>`. Errors are RFC 9457 problem documents with a stable `code`.',
+        description: 'Manage APIs, products, key value maps, developers, apps and credentials. Every route needs `Authorization: Bearer <token>`. Errors are RFC 9457 problem documents with a stable `code`.',
       },
       servers: [{ url: '/' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A personal access token or the bootstrap admin token.' } } },
@@ -132,6 +135,7 @@ export async function buildAdminApi(options: AdminApiOptions): Promise<FastifyIn
       });
       await api.register(apiRoutes(options.deps));
       await api.register(productRoutes(options.deps));
+      await api.register(keyValueMapRoutes(options.deps));
       await api.register(developerRoutes(options.deps));
       await api.register(appRoutes(options.deps));
       await api.register(userRoutes(options.deps));

@@ -50,6 +50,14 @@ export const SETTINGS: readonly Setting[] = [
     doc: 'Token of the bootstrap admin (`admin@gatehouse.local`). Without it, the first start creates the admin and prints a token once. Prefer the environment variable to the flag: flags show in process lists.',
   },
   {
+    path: 'secretKey',
+    env: ['GATEHOUSE_SECRET_KEY'],
+    flag: 'secret-key',
+    schema: Type.String({ minLength: 32, maxLength: 500, description: 'at least 32 characters' }),
+    secret: true,
+    doc: 'Server secret used to encrypt the values of encrypted key value maps (AES-256-GCM under a key derived from it). Without it, the first start generates one and keeps it in the data directory as `secret.key` (mode 0600); back it up with the database, since the values cannot be read without it. With PostgreSQL it must be set, the same on every node: without it, creating an encrypted map fails with `kvm.encryption_unavailable`.',
+  },
+  {
     path: 'logLevel',
     env: ['GATEHOUSE_LOG_LEVEL'],
     flag: 'log-level',
@@ -75,6 +83,7 @@ export interface ServerConfig {
   databaseUrl?: string | undefined;
   redisUrl?: string | undefined;
   adminToken?: string | undefined;
+  secretKey?: string | undefined;
   logLevel: string;
   shutdownTimeoutMs: number;
 }

@@ -1,17 +1,18 @@
 // `apply`: compares a declarative file with the live state, prints the plan, and (unless dry-run) carries it out
-// through the management API, in dependency order: APIs (saved and deployed), products, developers, apps.
+// through the management API, in dependency order: APIs (saved and deployed), key value maps, products, developers, apps.
 import { ApiSpec, type ApiView } from '../model/api.ts';
 import { AppSpec, type AppView } from '../model/app.ts';
 import { DeveloperSpec, type DeveloperView } from '../model/developer.ts';
+import { KeyValueMapSpec, type KeyValueEntryView, type KeyValueMapView } from '../model/key-value-map.ts';
 import { ProductSpec, type ProductView } from '../model/product.ts';
-import { expectOk, getOptional, type ManagementClient } from './client.ts';
+import { expectOk, getOptional, listAll, type ManagementClient } from './client.ts';
 import { describeChanges, pickSpec } from './diff.ts';
 import type { DesiredState } from './schema.ts';
 
 export type StepAction = 'create' | 'update' | 'deploy' | 'unchanged';
 
 export interface PlanStep {
-  kind: 'api' | 'product' | 'developer' | 'app' | 'credential';
+  kind: 'api' | 'kvm' | 'product' | 'developer' | 'app' | 'credential';
   name: string;
   action: StepAction;
   /** What changes, in words. */
@@ -31,6 +32,7 @@ const API_KEYS = Object.keys(ApiSpec.properties);
 const PRODUCT_KEYS = Object.keys(ProductSpec.properties);
 const DEVELOPER_KEYS = Object.keys(DeveloperSpec.properties);
 const APP_KEYS = Object.keys(AppSpec.properties);
+const KVM_KEYS = Object.keys(KeyValueMapSpec.properties);
 
 const seg = encodeURIComponent;
 
@@ -78,6 +80,70 @@ async function planApis(client: ManagementClient, state: DesiredState): Promise<
     } else {
       steps.push({ kind: 'api', name: spec.name, action: 'unchanged', notes: [`revision ${current.latestRevision} deployed`] });
     }
+  }
+  return steps;
+}
+
+function entries(n: number): string {
+  return `${n} ${n === 1 ? 'entry' : 'entries'}`;
+}
+
+/**
+ * Key value maps: created or updated to match, then the listed entries set. Entries the file does not list are
+ * kept (apply never deletes). An unencrypted map's entries are compared by value; an encrypted map's values cannot be
+ * read back, so every listed value is written on every apply and the plan says so rather than guessing "unchanged".
+ */
+async function planKeyValueMaps(client: ManagementClient, state: DesiredState): Promise<PlanStep[]> {
+  const steps: PlanStep[] = [];
+  for (const entry of state.keyValueMaps ?? []) {
+    const { entries: listed = {}, ...spec } = entry;
+    const scope = spec.api ? `?api=${seg(spec.api)}` : '';
+    const path = `/keyvaluemaps/${seg(spec.name)}`;
+    const label = spec.api ? `${spec.api}/${spec.name}` : spec.name;
+    const encrypted = spec.encrypted ?? false;
+    const current = await getOptional<KeyValueMapView>(client, `${path}${scope}`);
+    const putEntries = (keys: readonly string[]) => async () => {
+      for (const key of keys) await expectOk(client, 'PUT', `${path}/entries/${seg(key)}${scope}`, { value: listed[key] });
+    };
+    const allKeys = Object.keys(listed);
+    if (!current) {
+      steps.push({
+        kind: 'kvm',
+        name: label,
+        action: 'create',
+        notes: [`${encrypted ? 'encrypted, ' : ''}${entries(allKeys.length)}`],
+        run: async () => {
+          await expectOk(client, 'POST', '/keyvaluemaps', spec);
+          await putEntries(allKeys)();
+        },
+      });
+      continue;
+    }
+    const settings = describeChanges(pickSpec(current, KVM_KEYS), { ...spec, encrypted });
+    const notes = [...settings];
+    let keys: string[];
+    if (current.encrypted) {
+      keys = allKeys;
+      if (keys.length > 0) notes.push(`write ${keys.length === 1 ? 'the 1 listed value' : `all ${keys.length} listed values`} (encrypted: values cannot be read back to compare)`);
+    } else {
+      const live = new Map((await listAll<KeyValueEntryView>(client, `${path}/entries${scope}`)).map((e) => [e.key, e.value]));
+      keys = allKeys.filter((key) => live.get(key) !== listed[key]);
+      for (const key of keys) notes.push(`entry ${JSON.stringify(key)}: ${live.has(key) ? 'value changes' : 'added'}`);
+    }
+    steps.push(
+      notes.length === 0
+        ? { kind: 'kvm', name: label, action: 'unchanged', notes: [] }
+        : {
+            kind: 'kvm',
+            name: label,
+            action: 'update',
+            notes,
+            run: async () => {
+              if (settings.length > 0) await expectOk(client, 'PUT', `${path}${scope}`, spec);
+              await putEntries(keys)();
+            },
+          },
+    );
   }
   return steps;
 }
@@ -178,7 +244,7 @@ async function planApp(client: ManagementClient, email: string, entry: NonNullab
 
 /** Computes the plan: one step per entity in the file, in the order they must be carried out. */
 export async function plan(client: ManagementClient, state: DesiredState): Promise<PlanStep[]> {
-  return [...(await planApis(client, state)), ...(await planProducts(client, state)), ...(await planDevelopers(client, state))];
+  return [...(await planApis(client, state)), ...(await planKeyValueMaps(client, state)), ...(await planProducts(client, state)), ...(await planDevelopers(client, state))];
 }
 
 export async function apply(client: ManagementClient, state: DesiredState, options: { dryRun?: boolean; onStep?: (step: PlanStep) => void } = {}): Promise<ApplyResult> {

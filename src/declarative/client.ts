@@ -76,3 +76,16 @@ export function httpClient(baseUrl: string, token: string): ManagementClient {
     },
   };
 }
+
+/** Every item of a paged list (`limit=500`, following `nextCursor`). `path` may carry a query already. */
+export async function listAll<T>(client: ManagementClient, path: string): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | null = null;
+  do {
+    const query: string = `${path.includes('?') ? '&' : '?'}limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
+    const page: { items: T[]; nextCursor: string | null } = await expectOk<{ items: T[]; nextCursor: string | null }>(client, 'GET', `${path}${query}`);
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}

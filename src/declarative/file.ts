@@ -75,6 +75,7 @@ function checkUnique(state: DesiredState): void {
   };
   seen('API', (state.apis ?? []).map((a) => a.name));
   seen('Product', (state.products ?? []).map((p) => p.name));
+  seen('Key value map', (state.keyValueMaps ?? []).map((m) => (m.api ? `${m.name}' of API '${m.api}` : m.name)));
   seen('Developer', (state.developers ?? []).map((d) => d.email));
   for (const developer of state.developers ?? []) seen(`App of ${developer.email}`, (developer.apps ?? []).map((a) => a.name));
 }

@@ -20,25 +20,46 @@ export function productGrant(spec: ProductSpec): ProductGrant {
   };
 }
 
+/** Client ids are at most 200 characters (model/app.ts); longer ones are not looked up. */
+const MAX_CLIENT_ID = 200;
+
 export class CachedKeys implements KeyLookup {
   readonly #store: Repositories;
+  /** Known keys only, least recently used first; unknown ids are never cached, so random ids cannot fill memory. */
   readonly #cache = new Map<string, Promise<KeyRecord | undefined>>();
+  readonly #max: number;
   readonly #unsubscribe: () => void;
 
-  constructor(store: Repositories, changes: ChangeFeed) {
+  constructor(store: Repositories, changes: ChangeFeed, max = 50_000) {
     this.#store = store;
+    this.#max = max;
     this.#unsubscribe = changes.subscribe((change) => this.#invalidate(change));
   }
 
   find(clientId: string): Promise<KeyRecord | undefined> {
+    if (clientId.length === 0 || clientId.length > MAX_CLIENT_ID) return Promise.resolve(undefined);
     let found = this.#cache.get(clientId);
-    if (!found) {
-      found = this.#load(clientId);
+    if (found) {
+      this.#cache.delete(clientId);
       this.#cache.set(clientId, found);
-      // A failed load (store down) is not remembered.
-      found.catch(() => this.#cache.delete(clientId));
+      return found;
     }
+    found = this.#load(clientId);
+    this.#cache.set(clientId, found);
+    if (this.#cache.size > this.#max) this.#cache.delete(this.#cache.keys().next().value as string);
+    // Misses and failed loads (store down) are not remembered.
+    found.then(
+      (key) => {
+        if (!key && this.#cache.get(clientId) === found) this.#cache.delete(clientId);
+      },
+      () => this.#cache.delete(clientId),
+    );
     return found;
+  }
+
+  /** How many keys are cached (for tests and metrics). */
+  get size(): number {
+    return this.#cache.size;
   }
 
   close(): void {

@@ -25,6 +25,17 @@ function sendJson(response: ServerResponse, status: number, body: unknown, conte
   response.end(text);
 }
 
+const ENCODED_SEPARATOR = /%2f|%5c/i;
+const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
+
+/**
+ * RFC 3986 §5.2.4 dot segments (`/a/../b`, also as `%2e`) and encoded separators would let a path pass the product
+ * checks as written and reach the target as something else; refuse them instead of guessing how the target reads them.
+ */
+export function unsafePath(path: string): boolean {
+  return ENCODED_SEPARATOR.test(path) || DOT_SEGMENT.test(path);
+}
+
 function splitUrl(url: string): { path: string; rawQuery: string } {
   const q = url.indexOf('?');
   return q === -1 ? { path: url, rawQuery: '' } : { path: url.slice(0, q), rawQuery: url.slice(q + 1) };
@@ -65,6 +76,12 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
       );
       return;
     }
+    if (unsafePath(path)) {
+      incoming.resume();
+      const error = new GatehouseError('gateway.invalid_path', 'The path has a dot segment or an encoded slash, which the gateway does not accept.');
+      response.setHeader('x-request-id', requestId);
+      return sendJson(response, error.status, problemBody(error, path, requestId), PROBLEM_CONTENT_TYPE);
+    }
     const route = runtime.route(path);
     if (!route) {
       incoming.resume();
@@ -83,6 +100,8 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
       })
       .catch((error: unknown) => {
         log.error(`request ${requestId} failed`, error);
+        // The target's body will not be sent: drain it, or its pooled connection stays busy until the timeout.
+        context.response?.discard();
         if (!response.headersSent) sendJson(response, 500, { code: 'internal', requestId });
         else response.destroy();
       });

@@ -1,6 +1,6 @@
 // Forwards a request to the API's target through pooled keep-alive connections (undici), streaming both ways.
 import { Pool } from 'undici';
-import type { Readable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { StepFault, type Headers } from '../policies/policy.ts';
 import type { MessageContext } from './context.ts';
 import { GatewayResponse } from './context.ts';
@@ -89,14 +89,26 @@ export class TargetClient {
     const path = `${this.#basePath}${suffix}` || '/';
     const buffered = request.bufferedBody;
     const hasBody = buffered !== undefined || request.header('content-length') !== undefined || request.header('transfer-encoding') !== undefined;
-    if (hasBody && buffered === undefined) request.streamedToTarget = true;
+    // The client's stream goes through a PassThrough: when the upload fails (the target answered early, reset or
+    // timed out), undici destroys the body it was given, and that must not be the client's socket, or the
+    // gateway's own answer could never reach the client.
+    let upload: PassThrough | undefined;
+    if (hasBody && buffered === undefined) {
+      request.streamedToTarget = true;
+      upload = new PassThrough();
+      incoming.pipe(upload);
+      upload.once('close', () => {
+        incoming.unpipe(upload as PassThrough);
+        if (!incoming.readableEnded) incoming.resume();
+      });
+    }
     const started = context.now();
     try {
       const answer = await this.#pool.request({
         method: request.method as 'GET',
         path: request.forwardQuery ? `${path}?${request.forwardQuery}` : path,
         headers,
-        body: buffered ?? (hasBody ? (incoming as Readable) : undefined),
+        body: buffered ?? upload,
         headersTimeout: this.#timeoutMs,
         bodyTimeout: this.#timeoutMs,
       });
@@ -109,17 +121,17 @@ export class TargetClient {
   }
 }
 
-function targetFault(error: unknown, url: string, timeoutMs: number): StepFault {
+/** The client learns what happened, not where the backend lives; the origin is in the gateway's log line. */
+function targetFault(error: unknown, _url: string, timeoutMs: number): StepFault {
   const code = (error as { code?: string }).code ?? '';
-  const where = new URL(url).origin;
   if (TIMEOUT_CODES.has(code)) {
-    return new StepFault({ faultName: 'GatewayTimeout', code: 'gateway.target_timeout', apigeeCode: 'messaging.adaptors.http.flow.GatewayTimeout', status: 504, message: `The target ${where} did not answer within ${timeoutMs} ms.` });
+    return new StepFault({ faultName: 'GatewayTimeout', code: 'gateway.target_timeout', apigeeCode: 'messaging.adaptors.http.flow.GatewayTimeout', status: 504, message: `The API's target did not answer within ${timeoutMs} ms.` });
   }
   return new StepFault({
     faultName: 'ServiceUnavailable',
     code: 'gateway.target_unreachable',
     apigeeCode: 'messaging.adaptors.http.flow.ServiceUnavailable',
     status: 502,
-    message: `The target ${where} could not be reached${code ? ` (${code})` : ''}.`,
+    message: `The API's target could not be reached${code ? ` (${code})` : ''}.`,
   });
 }

@@ -94,6 +94,7 @@ export async function updateApi(
 }
 
 export async function deleteApi(deps: ManageDeps, actor: Actor, name: string): Promise<void> {
+  let maps: string[] = [];
   await deps.store.transaction(async (tx) => {
     const api = await requireApi(tx, name);
     if (await tx.apis.getDeployment(api.id)) {
@@ -105,10 +106,13 @@ export async function deleteApi(deps: ManageDeps, actor: Actor, name: string): P
         details: { products: users },
       });
     }
+    // Like Apigee's proxy-scoped KVMs, the API's key value maps go with it.
+    maps = await tx.keyValueMaps.deleteForApi(name);
     await tx.apis.delete(api.id);
-    await audit(tx, deps, actor, 'api.delete', 'api', name);
+    await audit(tx, deps, actor, 'api.delete', 'api', name, maps.length > 0 ? { keyValueMaps: maps } : {});
   });
   await deps.changes.emit({ kind: 'api', name });
+  for (const map of maps) await deps.changes.emit({ kind: 'kvm', name: `${name}/${map}` });
 }
 
 function toRevisionView(revision: ApiRevisionRecord, deployedRevision: number | undefined): RevisionView {

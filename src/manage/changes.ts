@@ -1,10 +1,10 @@
 // Change notices: after a write commits, listeners (the gateway's caches, later Redis fan-out) hear of it.
 
-export type ChangeKind = 'api' | 'deployment' | 'product' | 'developer' | 'app' | 'credential' | 'user';
+export type ChangeKind = 'api' | 'deployment' | 'product' | 'developer' | 'app' | 'credential' | 'user' | 'kvm';
 
 export interface Change {
   readonly kind: ChangeKind;
-  /** The changed resource: a name, an email, `email/app`, or a client id. */
+  /** The changed resource: a name, an email, `email/app`, or a client id; a key value map is `name` or `api/name`. */
   readonly name: string;
 }
 

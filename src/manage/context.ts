@@ -2,6 +2,7 @@
 import type { ApiSpec } from '../model/api.ts';
 import type { Role } from '../model/user.ts';
 import type { Repositories, Store } from '../store/index.ts';
+import type { ValueCipher } from '../util/cipher.ts';
 import type { Clock } from '../util/clock.ts';
 import type { ChangeFeed } from './changes.ts';
 
@@ -20,6 +21,8 @@ export interface ManageDeps {
   readonly changes: ChangeFeed;
   /** Compiles a revision as the gateway would, so a deploy that cannot run fails (with where) instead. */
   readonly checkDeployable?: (spec: ApiSpec, revision: number) => void;
+  /** Encrypts values of encrypted key value maps; absent when the server has no secret key (PostgreSQL without one). */
+  readonly kvmCipher?: ValueCipher | undefined;
 }
 
 /** Appends one audit event inside the caller's transaction, so the log and the change land together. */

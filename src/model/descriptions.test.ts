@@ -6,6 +6,7 @@ import { ApiSpec } from './api.ts';
 import { AppCreate, CredentialCreate } from './app.ts';
 import { AuditQuery } from './audit.ts';
 import { DeveloperSpec } from './developer.ts';
+import { KeyValueEntryPut, KeyValueEntryView, KeyValueMapListQuery, KeyValueMapScopeQuery, KeyValueMapSpec, KeyValueMapView } from './key-value-map.ts';
 import { ProductSpec } from './product.ts';
 import { PersonalTokenCreate, UserCreate, UserUpdate } from './user.ts';
 
@@ -22,7 +23,7 @@ function undocumented(schema: Json, path: string, out: string[]): void {
 }
 
 describe('wire schemas', () => {
-  const schemas: Record<string, TSchema> = { ApiSpec, ProductSpec, DeveloperSpec, AppCreate, CredentialCreate, UserCreate, UserUpdate, PersonalTokenCreate, AuditQuery, DesiredState };
+  const schemas: Record<string, TSchema> = { ApiSpec, ProductSpec, DeveloperSpec, AppCreate, CredentialCreate, UserCreate, UserUpdate, PersonalTokenCreate, AuditQuery, DesiredState, KeyValueMapSpec, KeyValueMapView, KeyValueMapScopeQuery, KeyValueMapListQuery, KeyValueEntryPut, KeyValueEntryView };
   for (const [name, schema] of Object.entries(schemas)) {
     it(`${name} describes every field`, () => {
       const missing: string[] = [];

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyRecord } from '../../test/helpers/flow-context.ts';
 import { openStore } from '../store/index.ts';
+import type { OAuthTokenRecord, Repositories } from '../store/index.ts';
 import type { SqlStore } from '../store/sql-store.ts';
 import { ManualClock } from '../util/clock.ts';
 import { hashSecret } from '../util/secrets.ts';
@@ -111,5 +112,35 @@ describe('OpaqueTokens: refresh tokens', () => {
     expect(await tokens.authenticateUser('a@example.com', 'pw')).toEqual({ userId: 'u1', email: 'a@example.com' });
     expect(await tokens.authenticateUser('a@example.com', 'nope')).toBeUndefined();
     expect(await tokens.userIsActive('a@example.com')).toBe(true);
+  });
+});
+
+describe('revocation while a lookup is in flight', () => {
+  it('does not let the lookup cache the token as live after the revocation is stored', async () => {
+    const live: OAuthTokenRecord = {
+      id: 't1', kind: 'access', tokenHash: hashSecret('the-token'), clientId: 'c', appId: 'a', developerId: 'd', products: ['p'], scope: '',
+      grantType: 'client_credentials', endUser: null, issuedAt: 0, expiresAt: null, revokedAt: null, familyId: null, attributes: {},
+    };
+    let revokedAt: number | null = null;
+    let releaseFirstRead: () => void = () => {};
+    let reads = 0;
+    const oauthTokens = {
+      getByHash: async () => {
+        const call = ++reads;
+        if (call === 1) await new Promise<void>((resolve) => (releaseFirstRead = resolve));
+        return call === 1 ? live : { ...live, revokedAt };
+      },
+      revoke: async () => {
+        revokedAt = 1;
+        return true;
+      },
+    };
+    const tokens = new OpaqueTokens({ oauthTokens } as unknown as Repositories, new ManualClock());
+    const lookup = tokens.lookupAccessToken('the-token'); // reads the live row, slowly
+    expect(await tokens.revokeAccessToken('the-token')).toBe(true);
+    releaseFirstRead();
+    expect((await lookup)?.revoked).toBe(false); // what it read, before the revocation
+    expect((await tokens.lookupAccessToken('the-token'))?.revoked).toBe(true); // not served from a stale cache
+    expect(reads).toBe(3);
   });
 });

@@ -52,6 +52,7 @@ function toInfo(record: OAuthTokenRecord): TokenInfo {
   const { [REFRESH_COUNT]: _count, ...attributes } = record.attributes;
   return {
     clientId: record.clientId,
+    appId: record.appId,
     products: record.products,
     scope: record.scope,
     grantType: record.grantType,
@@ -97,6 +98,8 @@ export class OpaqueTokens implements TokenService {
   readonly #store: Repositories;
   readonly #clock: Clock;
   readonly #cache: Lru<string, Cached>;
+  /** Counts stored revocations; a lookup caches what it read only if none happened meanwhile. */
+  #revocations = 0;
   readonly #owners: ResourceOwners;
 
   constructor(store: Repositories, clock: Clock, cacheSize = 100_000, owners: ResourceOwners = new StoreResourceOwners(store.users)) {
@@ -158,19 +161,31 @@ export class OpaqueTokens implements TokenService {
     const hash = hashSecret(token);
     const cached = this.#cache.get(hash);
     if (cached) return cached.info;
+    // A revocation that lands while this read is on its way must not be undone by caching what the read saw.
+    const epoch = this.#revocations;
     const record = await this.#store.oauthTokens.getByHash(hash);
     if (!record || record.kind !== 'access') return undefined;
     const info = toInfo(record);
-    this.#cache.set(hash, { info, familyId: record.familyId });
+    if (epoch === this.#revocations) this.#cache.set(hash, { info, familyId: record.familyId });
     return info;
   }
 
   async revokeAccessToken(token: string): Promise<boolean> {
     const hash = hashSecret(token);
-    this.#cache.delete(hash);
     const record = await this.#store.oauthTokens.getByHash(hash);
-    if (!record || record.revokedAt !== null) return false;
-    return this.#store.oauthTokens.revoke(record.id, this.#clock.now());
+    if (!record || record.revokedAt !== null) {
+      this.#forget(() => this.#cache.delete(hash));
+      return false;
+    }
+    const revoked = await this.#store.oauthTokens.revoke(record.id, this.#clock.now());
+    this.#forget(() => this.#cache.delete(hash));
+    return revoked;
+  }
+
+  /** Drops cache entries after a revocation is stored, and tells lookups in flight not to cache what they read. */
+  #forget(drop: () => void): void {
+    this.#revocations++;
+    drop();
   }
 
   async issueTokenPair(input: { key: KeyRecord; products: readonly string[]; scope: string; grantType: string; endUser: string | null; expiresInMs: number | null; refreshExpiresInMs: number | null }): Promise<IssuedTokenPair> {
@@ -205,9 +220,11 @@ export class OpaqueTokens implements TokenService {
   }
 
   async revokeTokenFamily(familyId: string): Promise<number> {
-    // The cache first: a cached access token of the family must stop working in this process at once.
-    this.#cache.deleteWhere((entry) => entry.familyId === familyId);
-    return this.#store.oauthTokens.revokeFamily(familyId, this.#clock.now());
+    // Before and after the write: cached tokens of the family stop at once, and lookups in flight cache nothing.
+    this.#forget(() => this.#cache.deleteWhere((entry) => entry.familyId === familyId));
+    const count = await this.#store.oauthTokens.revokeFamily(familyId, this.#clock.now());
+    this.#forget(() => this.#cache.deleteWhere((entry) => entry.familyId === familyId));
+    return count;
   }
 
   authenticateUser(username: string, password: string): Promise<ResourceOwner | undefined> {

@@ -5,6 +5,7 @@ import { basicAuthentication } from './basic-authentication/index.ts';
 import { cors } from './cors/index.ts';
 import { extractVariables } from './extract-variables/index.ts';
 import { jsonThreatProtection } from './json-threat-protection/index.ts';
+import { keyValueMap } from './key-value-map/index.ts';
 import { oauthV2 } from './oauth-v2/index.ts';
 import { quota } from './quota/index.ts';
 import { raiseFault } from './raise-fault/index.ts';
@@ -26,6 +27,7 @@ export const BUILT_IN_POLICIES: readonly PolicyDefinition[] = [
   extractVariables,
   jsonThreatProtection,
   responseCache,
+  keyValueMap,
 ] as unknown as PolicyDefinition[];
 
 export function policyRegistry(policies: readonly PolicyDefinition[] = BUILT_IN_POLICIES): PolicyRegistry {

@@ -90,6 +90,33 @@ export interface PolicyDeps {
   readonly tokens: TokenService;
   /** Where response-cache steps keep responses; shared by an API's lookup and populate steps. */
   readonly responseCache: ResponseCacheStore;
+  /** Key value maps (Apigee KVMs), for key-value-map steps. */
+  readonly kvm: KeyValueMaps;
+}
+
+// ---- key value maps, as key-value-map steps read and write them ----
+
+/** What a read found: whether the map is encrypted, and the value (decrypted; undefined when the key is absent). */
+export interface KeyValueRead {
+  readonly encrypted: boolean;
+  readonly value: string | undefined;
+}
+
+/**
+ * Key value maps by scope and name; `api` null = organisation-wide (Apigee's environment scope), else that API's
+ * (Apigee's apiproxy scope). Reads may come from a cache no older than `maxAgeMs`; any change made through the
+ * management API or a step drops the cached map at once. Failures (store down, no secret key for an encrypted map,
+ * a value over 10 KB) reject with an Error whose message says why.
+ */
+export interface KeyValueMaps {
+  /** The value under `key`, or undefined when there is no such map. */
+  get(api: string | null, map: string, key: string, maxAgeMs: number): Promise<KeyValueRead | undefined>;
+  /** Writes the entry, creating the map (unencrypted) when missing; with `override` false an existing key is kept and the answer is false. */
+  put(api: string | null, map: string, key: string, value: string, override: boolean): Promise<boolean>;
+  /** Removes the entry; false when it (or the map) was not there. */
+  delete(api: string | null, map: string, key: string): Promise<boolean>;
+  /** Writes `entries` when the map has none (creating it, unencrypted, when missing); answers whether it wrote them. */
+  initialize(api: string | null, map: string, entries: Readonly<Record<string, string>>): Promise<boolean>;
 }
 
 /** One fault a policy can raise, for its reference page and the error catalogue. */
@@ -195,6 +222,8 @@ export interface IssuedToken {
 
 export interface TokenInfo {
   readonly clientId: string;
+  /** The app the token was issued to; a client id re-imported under another app does not inherit its tokens. */
+  readonly appId: string;
   readonly products: readonly string[];
   readonly scope: string;
   readonly grantType: string;

@@ -6,6 +6,7 @@ import { SqlApis } from './sql/apis.ts';
 import { SqlApps, SqlCredentials } from './sql/apps.ts';
 import { SqlAudit } from './sql/audit.ts';
 import { SqlDevelopers } from './sql/developers.ts';
+import { SqlKeyValueMaps } from './sql/key-value-maps.ts';
 import { SqlOAuthTokens } from './sql/oauth-tokens.ts';
 import { SqlProducts } from './sql/products.ts';
 import { SqlPersonalTokens, SqlUsers } from './sql/users.ts';
@@ -21,6 +22,7 @@ function repositories(db: Db): Repositories {
     apps: new SqlApps(db),
     credentials: new SqlCredentials(db),
     oauthTokens: new SqlOAuthTokens(db),
+    keyValueMaps: new SqlKeyValueMaps(db),
     audit: new SqlAudit(db),
   };
 }
@@ -34,6 +36,7 @@ export class SqlStore implements Store {
   readonly apps;
   readonly credentials;
   readonly oauthTokens;
+  readonly keyValueMaps;
   readonly audit;
   readonly dialect: 'sqlite' | 'postgres';
   readonly #db: Kysely<Database>;
@@ -50,6 +53,7 @@ export class SqlStore implements Store {
       apps: this.apps,
       credentials: this.credentials,
       oauthTokens: this.oauthTokens,
+      keyValueMaps: this.keyValueMaps,
       audit: this.audit,
     } = repositories(db));
   }

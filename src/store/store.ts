@@ -135,6 +135,26 @@ export interface AuditRecord {
   details: Record<string, unknown>;
 }
 
+/** A key value map (Apigee KVM). `api` null: organisation-wide (Apigee's environment scope); else one API's. */
+export interface KeyValueMapRecord {
+  id: string;
+  name: string;
+  api: string | null;
+  encrypted: boolean;
+  description: string | null;
+  version: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** One entry of a map. `value` is what is stored: ciphertext when the map is encrypted. */
+export interface KeyValueEntryRecord {
+  mapId: string;
+  key: string;
+  value: string;
+  updatedAt: number;
+}
+
 export interface AuditFilter {
   actor?: string | undefined;
   resourceType?: string | undefined;
@@ -242,6 +262,28 @@ export interface OAuthTokenRepository {
   deleteExpired(before: number): Promise<number>;
 }
 
+export interface KeyValueMapRepository {
+  /** Throws UniqueViolation('key_value_maps.scope_name') when the scope already has a map of this name. */
+  insert(map: KeyValueMapRecord): Promise<void>;
+  get(api: string | null, name: string): Promise<KeyValueMapRecord | undefined>;
+  /** Maps in (api, name) order, organisation-wide ones first; `api` narrows to one API's maps. */
+  list(filter: { api?: string | undefined }, page: PageRequest): Promise<PageOf<KeyValueMapRecord>>;
+  update(map: KeyValueMapRecord, expectedVersion: number): Promise<boolean>;
+  /** Deletes the map and its entries. */
+  delete(id: string): Promise<boolean>;
+  /** Deletes every map scoped to the API (and their entries); returns their names. */
+  deleteForApi(api: string): Promise<string[]>;
+  getEntry(mapId: string, key: string): Promise<KeyValueEntryRecord | undefined>;
+  /** Entries in key order. */
+  listEntries(mapId: string, page: PageRequest): Promise<PageOf<KeyValueEntryRecord>>;
+  countEntries(mapId: string): Promise<number>;
+  /** Inserts or replaces the entry. */
+  putEntry(entry: KeyValueEntryRecord): Promise<void>;
+  /** Inserts the entry only when the key is absent; returns false (and changes nothing) when it is present. */
+  insertEntry(entry: KeyValueEntryRecord): Promise<boolean>;
+  deleteEntry(mapId: string, key: string): Promise<boolean>;
+}
+
 export interface AuditRepository {
   append(event: Omit<AuditRecord, 'id'>): Promise<void>;
   list(filter: AuditFilter, page: PageRequest): Promise<PageOf<AuditRecord>>;
@@ -256,6 +298,7 @@ export interface Repositories {
   readonly apps: AppRepository;
   readonly credentials: CredentialRepository;
   readonly oauthTokens: OAuthTokenRepository;
+  readonly keyValueMaps: KeyValueMapRepository;
   readonly audit: AuditRepository;
 }
 

@@ -122,6 +122,24 @@ export interface AuditEventsTable {
   details: string; // JSON object
 }
 
+export interface KeyValueMapsTable {
+  id: string;
+  api: string; // '' = organisation-wide
+  name: string;
+  encrypted: number; // 0/1
+  description: string | null;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface KeyValueEntriesTable {
+  map_id: string;
+  key: string;
+  value: string; // ciphertext for an encrypted map
+  updated_at: number;
+}
+
 export interface Database {
   users: UsersTable;
   personal_tokens: PersonalTokensTable;
@@ -135,4 +153,6 @@ export interface Database {
   credential_products: CredentialProductsTable;
   oauth_tokens: OAuthTokensTable;
   audit_events: AuditEventsTable;
+  key_value_maps: KeyValueMapsTable;
+  key_value_entries: KeyValueEntriesTable;
 }

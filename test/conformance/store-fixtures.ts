@@ -7,6 +7,8 @@ import type {
   AuditRecord,
   CredentialRecord,
   DeveloperRecord,
+  KeyValueEntryRecord,
+  KeyValueMapRecord,
   OAuthTokenRecord,
   PersonalTokenRecord,
   ProductRecord,
@@ -148,4 +150,23 @@ export function auditEvent(overrides: Partial<Omit<AuditRecord, 'id'>> = {}): Om
     details: {},
     ...overrides,
   };
+}
+
+export function keyValueMap(name: string, overrides: Partial<KeyValueMapRecord> = {}): KeyValueMapRecord {
+  const api = overrides.api ?? null;
+  return {
+    id: `kvm_${api ?? ''}_${name}`,
+    name,
+    api,
+    encrypted: false,
+    description: null,
+    version: 1,
+    createdAt: T0,
+    updatedAt: T0,
+    ...overrides,
+  };
+}
+
+export function kvEntry(map: KeyValueMapRecord, key: string, value: string, overrides: Partial<KeyValueEntryRecord> = {}): KeyValueEntryRecord {
+  return { mapId: map.id, key, value, updatedAt: T0, ...overrides };
 }

@@ -12,7 +12,7 @@ import { migrations as MIGRATIONS } from '../../src/store/migrations/index.ts';
 import { openStore, UniqueViolation, type OpenedStore, type PageRequest, type SqlStore, type StoreOptions } from '../../src/store/index.ts';
 import type { Database } from '../../src/store/tables.ts';
 import { createTestDatabase, serviceAvailable } from '../helpers/services.ts';
-import { api, app, at, auditEvent, credential, developer, oauthToken, personalToken, product, revision, T0, user } from './store-fixtures.ts';
+import { api, app, at, auditEvent, credential, developer, keyValueMap, kvEntry, oauthToken, personalToken, product, revision, T0, user } from './store-fixtures.ts';
 
 /** A new, empty database of one adapter, that can be opened any number of times. */
 interface TestDatabase {
@@ -84,6 +84,8 @@ const ADAPTERS: Adapter[] = [
 
 /** Every table, children before parents, so that deleting in this order never trips a foreign key. */
 const TABLES: ReadonlyArray<keyof Database> = [
+  'key_value_entries',
+  'key_value_maps',
   'credential_products',
   'credentials',
   'apps',
@@ -988,6 +990,115 @@ for (const adapter of ADAPTERS) {
         it('list pages newest first with the cursor, with or without a filter', async () => {
           expect((await allPages((page) => store.audit.list({}, page), 2)).map(minutes)).toEqual([[5, 4], [3, 2], [1]]);
           expect((await allPages((page) => store.audit.list({ actor: 'alice' }, page), 2)).map(minutes)).toEqual([[5, 3], [1]]);
+        });
+      });
+
+      describe('key value maps', () => {
+        it('get returns the map as inserted, per scope; an unknown map is undefined', async () => {
+          const org = keyValueMap('config', { encrypted: true, description: 'settings', version: 2, createdAt: at(1), updatedAt: at(2) });
+          const scoped = keyValueMap('config', { api: 'weather' });
+          await store.keyValueMaps.insert(org);
+          await store.keyValueMaps.insert(scoped);
+
+          expect(await store.keyValueMaps.get(null, 'config')).toEqual(org);
+          expect(await store.keyValueMaps.get('weather', 'config')).toEqual(scoped);
+          expect(await store.keyValueMaps.get('maps', 'config')).toBeUndefined();
+          expect(await store.keyValueMaps.get(null, 'other')).toBeUndefined();
+          const read = await store.keyValueMaps.get(null, 'config');
+          expect([typeof read?.version, typeof read?.createdAt, typeof read?.encrypted]).toEqual(['number', 'number', 'boolean']);
+        });
+
+        it('names are unique per scope: a second map of the same name in the same scope throws UniqueViolation', async () => {
+          await store.keyValueMaps.insert(keyValueMap('config'));
+          await store.keyValueMaps.insert(keyValueMap('config', { api: 'weather' }));
+          await expectUniqueViolation(store.keyValueMaps.insert(keyValueMap('config', { id: 'kvm_other' })), 'key_value_maps.scope_name');
+          await expectUniqueViolation(store.keyValueMaps.insert(keyValueMap('config', { id: 'kvm_other2', api: 'weather' })), 'key_value_maps.scope_name');
+        });
+
+        it('list pages through maps organisation-wide first, then by API and name; api narrows to one API', async () => {
+          for (const [api, name] of [[null, 'b'], ['weather', 'a'], [null, 'a'], ['maps', 'z'], ['weather', 'c']] as const) await store.keyValueMaps.insert(keyValueMap(name, { api }));
+
+          const pages = await allPages((page) => store.keyValueMaps.list({}, page), 2);
+          expect(pages.map((p) => p.map((m) => `${m.api ?? ''}/${m.name}`))).toEqual([['/a', '/b'], ['maps/z', 'weather/a'], ['weather/c']]);
+          const weather = await allPages((page) => store.keyValueMaps.list({ api: 'weather' }, page), 1);
+          expect(weather.map((p) => p.map((m) => m.name))).toEqual([['a'], ['c']]);
+        });
+
+        it('update saves with the current expectedVersion and refuses a stale one', async () => {
+          const map = keyValueMap('config');
+          await store.keyValueMaps.insert(map);
+          const changed = { ...map, description: 'now described', version: 2, updatedAt: at(5) };
+
+          expect(await store.keyValueMaps.update(changed, 7)).toBe(false);
+          expect(await store.keyValueMaps.get(null, 'config')).toEqual(map);
+          expect(await store.keyValueMaps.update(changed, 1)).toBe(true);
+          expect(await store.keyValueMaps.get(null, 'config')).toEqual(changed);
+        });
+
+        it('entries: put inserts or replaces, insertEntry only inserts, getEntry and delete by key', async () => {
+          const map = keyValueMap('config');
+          await store.keyValueMaps.insert(map);
+          const long = 'v'.repeat(10240);
+
+          await store.keyValueMaps.putEntry(kvEntry(map, 'a', 'one'));
+          await store.keyValueMaps.putEntry(kvEntry(map, 'a', 'two', { updatedAt: at(3) }));
+          expect(await store.keyValueMaps.getEntry(map.id, 'a')).toEqual(kvEntry(map, 'a', 'two', { updatedAt: at(3) }));
+
+          expect(await store.keyValueMaps.insertEntry(kvEntry(map, 'a', 'three'))).toBe(false);
+          expect((await store.keyValueMaps.getEntry(map.id, 'a'))?.value).toBe('two');
+          expect(await store.keyValueMaps.insertEntry(kvEntry(map, 'k/ü ☃', long))).toBe(true);
+          expect((await store.keyValueMaps.getEntry(map.id, 'k/ü ☃'))?.value).toBe(long);
+          expect(await store.keyValueMaps.countEntries(map.id)).toBe(2);
+
+          expect(await store.keyValueMaps.deleteEntry(map.id, 'a')).toBe(true);
+          expect(await store.keyValueMaps.deleteEntry(map.id, 'a')).toBe(false);
+          expect(await store.keyValueMaps.getEntry(map.id, 'a')).toBeUndefined();
+        });
+
+        it('listEntries pages through one map in key order', async () => {
+          const map = keyValueMap('config');
+          const other = keyValueMap('other');
+          await store.keyValueMaps.insert(map);
+          await store.keyValueMaps.insert(other);
+          for (const key of ['d', 'a', 'c', 'b', 'e']) await store.keyValueMaps.putEntry(kvEntry(map, key, key.toUpperCase()));
+          await store.keyValueMaps.putEntry(kvEntry(other, 'a', 'elsewhere'));
+
+          const pages = await allPages((page) => store.keyValueMaps.listEntries(map.id, page), 2);
+          expect(pages.map((p) => p.map((e) => `${e.key}=${e.value}`))).toEqual([['a=A', 'b=B'], ['c=C', 'd=D'], ['e=E']]);
+        });
+
+        it('delete removes the map and its entries; deleteForApi removes only that API\'s maps', async () => {
+          const org = keyValueMap('config');
+          const scoped = keyValueMap('config', { api: 'weather' });
+          const second = keyValueMap('secrets', { api: 'weather' });
+          const elsewhere = keyValueMap('config', { api: 'maps' });
+          for (const map of [org, scoped, second, elsewhere]) {
+            await store.keyValueMaps.insert(map);
+            await store.keyValueMaps.putEntry(kvEntry(map, 'k', 'v'));
+          }
+
+          expect(await store.keyValueMaps.delete(org.id)).toBe(true);
+          expect(await store.keyValueMaps.delete(org.id)).toBe(false);
+          expect(await store.keyValueMaps.get(null, 'config')).toBeUndefined();
+          expect(await store.keyValueMaps.getEntry(org.id, 'k')).toBeUndefined();
+
+          expect(await store.keyValueMaps.deleteForApi('weather')).toEqual(['config', 'secrets']);
+          expect(await store.keyValueMaps.get('weather', 'config')).toBeUndefined();
+          expect(await store.keyValueMaps.getEntry(second.id, 'k')).toBeUndefined();
+          expect(await store.keyValueMaps.get('maps', 'config')).toEqual(elsewhere);
+          expect(await rowCount(store, 'key_value_entries')).toBe(1);
+        });
+
+        it('a transaction that throws leaves no map or entry behind', async () => {
+          const map = keyValueMap('config');
+          const work = store.transaction(async (tx) => {
+            await tx.keyValueMaps.insert(map);
+            await tx.keyValueMaps.putEntry(kvEntry(map, 'k', 'v'));
+            throw new Boom('after writing');
+          });
+          await expect(work).rejects.toBeInstanceOf(Boom);
+          expect(await rowCount(store, 'key_value_maps')).toBe(0);
+          expect(await rowCount(store, 'key_value_entries')).toBe(0);
         });
       });
 

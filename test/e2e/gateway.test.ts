@@ -2,6 +2,7 @@
 // deploy-time checks through the management API, redeploys under load, and one analytics record per call.
 import { Agent } from 'node:http';
 import { Readable } from 'node:stream';
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatehouse, type Gatehouse } from '../helpers/gatehouse.ts';
 import { closedPort, rawRequest, startEchoUpstream, startTextUpstream, startUpstream, untilTrue, type Echo, type RawResponse, type Upstream } from '../helpers/gateway-upstreams.ts';
@@ -68,9 +69,27 @@ describe('routing and the target proxy', () => {
     expect(json(none)).toMatchObject({ code: 'gateway.no_route', status: 404, requestId: none.headers['x-request-id'] });
   });
 
+  it('refuses dot segments and encoded slashes, which could slip past product resource rules', async () => {
+    const { hostname, port } = new URL(gh.gateway);
+    for (const path of ['/a/public/../admin', '/a/public/%2e%2e/admin', '/a/x%2Fy']) {
+      // node:http sends `path` as written (a URL string would have its dot segments resolved first).
+      const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const request = httpRequest({ hostname, port, path, agent: false }, (response) => {
+          let body = '';
+          response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+        });
+        request.on('error', reject);
+        request.end();
+      });
+      expect(answer.status, path).toBe(400);
+      expect(JSON.parse(answer.body).code).toBe('gateway.invalid_path');
+    }
+  });
+
   it('passes the path suffix and the query to the target exactly as the client wrote them', async () => {
-    const seen = echoOf(await get('/a/x%2Fy/caf%C3%A9/?q=a%20b&q=c&empty=&flag&plus=1+2'));
-    expect(seen.url).toBe('/from-a/x%2Fy/caf%C3%A9/?q=a%20b&q=c&empty=&flag&plus=1+2');
+    const seen = echoOf(await get('/a/x%20y/caf%C3%A9/?q=a%20b&q=c&empty=&flag&plus=1+2'));
+    expect(seen.url).toBe('/from-a/x%20y/caf%C3%A9/?q=a%20b&q=c&empty=&flag&plus=1+2');
     expect(echoOf(await get('/a/?')).url).toBe('/from-a/');
   });
 
@@ -154,6 +173,26 @@ describe('routing and the target proxy', () => {
 });
 
 describe('target failures', () => {
+  it('delivers a target’s early answer to an upload it did not read, instead of resetting the client', async () => {
+    const early = await upstream(
+      startUpstream((_request, response) => {
+        response.writeHead(401, { 'content-type': 'application/json' });
+        response.end('{"error":"not you"}');
+      }),
+    );
+    await deploy({ name: 'early', basePath: '/early', target: { url: early.url } });
+    const res = await rawRequest(`${gh.gateway}/early/upload`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.alloc(1024 * 1024, 7) });
+    expect(res.status).toBe(401);
+    expect(JSON.parse(res.body.toString())).toEqual({ error: 'not you' });
+  });
+
+  it('does not tell the client where the target lives', async () => {
+    await deploy({ name: 'hidden', basePath: '/hidden', target: { url: `http://127.0.0.1:${await closedPort()}` } });
+    const res = await rawRequest(`${gh.gateway}/hidden/x`);
+    expect(res.status).toBe(502);
+    expect(res.body.toString()).not.toContain('127.0.0.1');
+  });
+
   it('answers 504 gateway.target_timeout when the target does not answer within target.timeoutMs', async () => {
     let received!: () => void;
     const arrived = new Promise<void>((resolve) => (received = resolve));

@@ -38,6 +38,18 @@ const POLICY: Record<string, Allowed> = {
   'PUT /api/v1/products/:name': EDIT_APIS,
   'DELETE /api/v1/products/:name': EDIT_APIS,
 
+  // Key value maps: like APIs. (Entries of an encrypted map are further narrowed to admin and api-editor inside the
+  // route, per map; test/e2e/key-value-maps.test.ts covers that. Here the map does not exist, so the route answers 404.)
+  'GET /api/v1/keyvaluemaps': READ,
+  'POST /api/v1/keyvaluemaps': EDIT_APIS,
+  'GET /api/v1/keyvaluemaps/:name': READ,
+  'PUT /api/v1/keyvaluemaps/:name': EDIT_APIS,
+  'DELETE /api/v1/keyvaluemaps/:name': EDIT_APIS,
+  'GET /api/v1/keyvaluemaps/:name/entries': READ,
+  'GET /api/v1/keyvaluemaps/:name/entries/:key': READ,
+  'PUT /api/v1/keyvaluemaps/:name/entries/:key': EDIT_APIS,
+  'DELETE /api/v1/keyvaluemaps/:name/entries/:key': EDIT_APIS,
+
   // Developers: read = admin, api-editor, viewer; any write or action = admin.
   'GET /api/v1/developers': READ,
   'POST /api/v1/developers': ADMIN_ONLY,
@@ -99,6 +111,7 @@ const PARAMS: Record<string, string> = {
   rev: '1',
   product: 'weather',
   id: 'nonexistent',
+  key: 'nonexistent',
 };
 
 type Caller = 'no token' | 'no roles' | Role;

@@ -8,6 +8,7 @@ import { ChangeFeed } from '../../src/manage/changes.ts';
 import type { ManageDeps } from '../../src/manage/context.ts';
 import { bootstrapAdmin } from '../../src/manage/users.ts';
 import { openStore, type SqlStore } from '../../src/store/index.ts';
+import { ValueCipher } from '../../src/util/cipher.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 
 /** A fetch Response whose JSON the tests read loosely; assertions check its shape. */
@@ -30,11 +31,15 @@ export interface ControlPlane {
 
 export const ADMIN_TOKEN = 'ghp_test-admin-token-0123456789abcdefghijklmnop';
 
-export async function startControlPlane(options: { databaseUrl?: string; sqliteFile?: boolean } = {}): Promise<ControlPlane> {
+/** The server secret of test control planes (encrypted key value maps); `secretKey: null` starts one without. */
+export const TEST_SECRET_KEY = 'test-secret-key-0123456789abcdefghijklmnopqrstuvwxyz';
+
+export async function startControlPlane(options: { databaseUrl?: string; sqliteFile?: boolean; secretKey?: string | null } = {}): Promise<ControlPlane> {
   const dataDir = options.databaseUrl ? undefined : mkdtempSync(join(tmpdir(), 'gatehouse-test-'));
   const { store } = await openStore({ databaseUrl: options.databaseUrl, dataDir });
   const clock = new ManualClock();
-  const deps: ManageDeps = { store, clock, changes: new ChangeFeed() };
+  const secretKey = options.secretKey === undefined ? TEST_SECRET_KEY : options.secretKey;
+  const deps: ManageDeps = { store, clock, changes: new ChangeFeed(), ...(secretKey === null ? {} : { kvmCipher: new ValueCipher(secretKey) }) };
   await bootstrapAdmin(deps, ADMIN_TOKEN);
   const app = await buildAdminApi({ deps, health: { store, draining: () => false }, version: 'test', logLevel: false });
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -5,7 +5,7 @@ import { GatewayRequest, GatewayResponse, MessageContext } from '../../src/gatew
 import { MemoryCounters } from '../../src/counters/memory.ts';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import type { KeyLookup, KeyRecord, PolicyDefinition, PolicyDeps, TokenService } from '../../src/policies/policy.ts';
+import type { KeyLookup, KeyRecord, KeyValueMaps, KeyValueRead, PolicyDefinition, PolicyDeps, TokenService } from '../../src/policies/policy.ts';
 import { MemoryResponseCacheStore } from '../../src/policies/response-cache/store.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 
@@ -61,7 +61,56 @@ export function policyDeps(overrides: Partial<PolicyDeps> = {}, clock = new Manu
     authenticateUser: async () => undefined,
     userIsActive: async () => false,
   };
-  return { clock, counters: new MemoryCounters(), keys, tokens, responseCache: new MemoryResponseCacheStore(), ...overrides };
+  return { clock, counters: new MemoryCounters(), keys, tokens, responseCache: new MemoryResponseCacheStore(), kvm: new MemoryKeyValueMaps(), ...overrides };
+}
+
+/** Key value maps in memory, for unit tests of key-value-map steps: no cache, no encryption (a flag stands for it). */
+export class MemoryKeyValueMaps implements KeyValueMaps {
+  readonly maps = new Map<string, { encrypted: boolean; entries: Map<string, string> }>();
+
+  static label(api: string | null, map: string): string {
+    return api === null ? map : `${api}/${map}`;
+  }
+
+  /** Creates (or replaces) a map with these entries. */
+  define(api: string | null, map: string, entries: Record<string, string> = {}, encrypted = false): void {
+    this.maps.set(MemoryKeyValueMaps.label(api, map), { encrypted, entries: new Map(Object.entries(entries)) });
+  }
+
+  entries(api: string | null, map: string): Record<string, string> | undefined {
+    const found = this.maps.get(MemoryKeyValueMaps.label(api, map));
+    return found && Object.fromEntries(found.entries);
+  }
+
+  async get(api: string | null, map: string, key: string): Promise<KeyValueRead | undefined> {
+    const found = this.maps.get(MemoryKeyValueMaps.label(api, map));
+    return found && { encrypted: found.encrypted, value: found.entries.get(key) };
+  }
+
+  #writable(api: string | null, map: string) {
+    const id = MemoryKeyValueMaps.label(api, map);
+    let found = this.maps.get(id);
+    if (!found) this.maps.set(id, (found = { encrypted: false, entries: new Map() }));
+    return found;
+  }
+
+  async put(api: string | null, map: string, key: string, value: string, override: boolean): Promise<boolean> {
+    const found = this.#writable(api, map);
+    if (!override && found.entries.has(key)) return false;
+    found.entries.set(key, value);
+    return true;
+  }
+
+  async delete(api: string | null, map: string, key: string): Promise<boolean> {
+    return this.maps.get(MemoryKeyValueMaps.label(api, map))?.entries.delete(key) ?? false;
+  }
+
+  async initialize(api: string | null, map: string, entries: Readonly<Record<string, string>>): Promise<boolean> {
+    const found = this.#writable(api, map);
+    if (found.entries.size > 0) return false;
+    for (const [key, value] of Object.entries(entries)) found.entries.set(key, value);
+    return Object.keys(entries).length > 0;
+  }
 }
 
 /** A key in good standing with one product covering `api`, for tests of security steps. */

@@ -50,7 +50,7 @@ export function verifyAccessToken(config: OAuthV2Config, deps: PolicyDeps): Step
     if (info.revoked) throw invalid('Access Token not approved: it was revoked.', 'keymanagement.service.access_token_not_approved', 'access_token_not_approved');
     if (info.expiresAt !== null && info.expiresAt <= context.now()) throw invalid('Access Token expired', 'keymanagement.service.access_token_expired', 'access_token_expired', 'oauth.token_expired');
     const key = await deps.keys.find(info.clientId);
-    const refusal = key ? keyRefusal(key, context.now()) : 'the credential no longer exists';
+    const refusal = !key ? 'the credential no longer exists' : key.app.id !== info.appId ? 'the credential now belongs to another app' : keyRefusal(key, context.now());
     if (!key || refusal) {
       throw invalid(`Access Token not approved: ${refusal}.`, 'keymanagement.service.invalid_client-client_id_not_approved', 'access_token_not_approved');
     }

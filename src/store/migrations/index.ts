@@ -1,6 +1,7 @@
 // The one migration history both stores share. Append new migrations; never edit a released one.
 import { Migrator, type Kysely, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import { initial } from './0001-initial.ts';
+import { keyValueMaps } from './0002-key-value-maps.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -9,7 +10,7 @@ export interface Migration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
 }
 
-export const migrations: readonly Migration[] = [initial];
+export const migrations: readonly Migration[] = [initial, keyValueMaps];
 
 function provider(dialect: Dialect): MigrationProvider {
   return {
