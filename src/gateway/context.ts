@@ -33,7 +33,24 @@ function headerValue(headers: Headers, name: string): string | undefined {
   return Array.isArray(value) ? value.join(',') : value;
 }
 
-export class GatewayRequest implements RequestView {
+/** Header access both views share: names are lower case, several values read as one comma-joined string. */
+abstract class MessageHeaders {
+  abstract readonly headers: Headers;
+
+  header(name: string): string | undefined {
+    return headerValue(this.headers, name);
+  }
+
+  setHeader(name: string, value: string): void {
+    this.headers[name.toLowerCase()] = value;
+  }
+
+  removeHeader(name: string): void {
+    delete this.headers[name.toLowerCase()];
+  }
+}
+
+export class GatewayRequest extends MessageHeaders implements RequestView {
   readonly method: string;
   readonly path: string;
   readonly pathSuffix: string;
@@ -48,6 +65,7 @@ export class GatewayRequest implements RequestView {
   #form: URLSearchParams | undefined;
 
   constructor(incoming: IncomingMessage, path: string, rawQuery: string, pathSuffix: string) {
+    super();
     this.incoming = incoming;
     this.method = incoming.method ?? 'GET';
     this.path = path;
@@ -81,18 +99,6 @@ export class GatewayRequest implements RequestView {
     return this.#body;
   }
 
-  header(name: string): string | undefined {
-    return headerValue(this.headers, name);
-  }
-
-  setHeader(name: string, value: string): void {
-    this.headers[name.toLowerCase()] = value;
-  }
-
-  removeHeader(name: string): void {
-    delete this.headers[name.toLowerCase()];
-  }
-
   readBody(): Promise<Buffer> {
     if (this.#body) return Promise.resolve(this.#body);
     this.#reading ??= readAll(this.incoming, 'request').then((body) => (this.#body = body));
@@ -119,7 +125,7 @@ export class GatewayRequest implements RequestView {
   }
 }
 
-export class GatewayResponse implements ResponseView {
+export class GatewayResponse extends MessageHeaders implements ResponseView {
   status: number;
   readonly headers: Headers;
   #stream: Readable | undefined;
@@ -127,6 +133,7 @@ export class GatewayResponse implements ResponseView {
   #reading: Promise<Buffer> | undefined;
 
   constructor(status: number, headers: Headers, body: Buffer | Readable | undefined) {
+    super();
     this.status = status;
     this.headers = headers;
     if (Buffer.isBuffer(body)) this.#body = body;
@@ -138,18 +145,6 @@ export class GatewayResponse implements ResponseView {
     if (this.#body) return { buffer: this.#body };
     if (this.#stream) return { stream: this.#stream };
     return undefined;
-  }
-
-  header(name: string): string | undefined {
-    return headerValue(this.headers, name);
-  }
-
-  setHeader(name: string, value: string): void {
-    this.headers[name.toLowerCase()] = value;
-  }
-
-  removeHeader(name: string): void {
-    delete this.headers[name.toLowerCase()];
   }
 
   readBody(): Promise<Buffer> {

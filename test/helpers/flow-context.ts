@@ -5,7 +5,7 @@ import { GatewayRequest, GatewayResponse, MessageContext } from '../../src/gatew
 import { MemoryCounters } from '../../src/counters/memory.ts';
 import type { Static, TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
-import type { KeyLookup, KeyRecord, KeyValueMaps, KeyValueRead, PolicyDefinition, PolicyDeps, TokenService } from '../../src/policies/policy.ts';
+import { StepFault, type FlowContext, type KeyLookup, type KeyRecord, type KeyValueMaps, type KeyValueRead, type PolicyDefinition, type PolicyDeps, type TokenService } from '../../src/policies/policy.ts';
 import { MemoryResponseCacheStore } from '../../src/policies/response-cache/store.ts';
 import { ManualClock } from '../../src/util/clock.ts';
 
@@ -134,4 +134,15 @@ export function configure<S extends TSchema>(policy: PolicyDefinition<S>, config
     throw new Error(`invalid ${policy.name} config: ${[...Value.Errors(policy.config, compiled)].map((e) => `${e.path} ${e.message}`).join('; ')}`);
   }
   return compiled as Static<S>;
+}
+
+/** Runs a step: 'passed', or the fault it raised (anything else is a bug and is thrown). */
+export async function outcome(run: (context: FlowContext) => void | Promise<void>, context: FlowContext): Promise<StepFault | 'passed'> {
+  try {
+    await run(context);
+    return 'passed';
+  } catch (error) {
+    if (error instanceof StepFault) return error;
+    throw error;
+  }
 }

@@ -1,6 +1,6 @@
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
-import { configure, flowContext, policyDeps, withResponse } from '../../../test/helpers/flow-context.ts';
+import { configure, flowContext, policyDeps, withResponse, outcome } from '../../../test/helpers/flow-context.ts';
 import { MemoryCounters } from '../../counters/memory.ts';
 import type { Counters } from '../../counters/counters.ts';
 import { ManualClock } from '../../util/clock.ts';
@@ -12,16 +12,6 @@ const START = Date.UTC(2026, 0, 1, 12, 0, 0);
 function step(config: unknown, deps: PolicyDeps, placement: Partial<StepPlacement> = {}) {
   const compiled = configure(quota, config);
   return quota.create(compiled, deps, { api: 'api', stepName: 'q', phase: 'request', ...placement });
-}
-
-async function outcome(run: (context: FlowContext) => void | Promise<void>, context: FlowContext): Promise<StepFault | 'passed'> {
-  try {
-    await run(context);
-    return 'passed';
-  } catch (error) {
-    if (error instanceof StepFault) return error;
-    throw error;
-  }
 }
 
 function setup(config: unknown, placement: Partial<StepPlacement> = {}) {

@@ -1,25 +1,15 @@
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
-import { configure, flowContext, policyDeps } from '../../../test/helpers/flow-context.ts';
+import { configure, flowContext, policyDeps, outcome } from '../../../test/helpers/flow-context.ts';
 import { MemoryCounters } from '../../counters/memory.ts';
 import type { Counters } from '../../counters/counters.ts';
 import { ManualClock } from '../../util/clock.ts';
-import { PolicyConfigError, StepFault, type FlowContext, type PolicyDeps, type StepPlacement } from '../policy.ts';
+import { PolicyConfigError, StepFault, type PolicyDeps, type StepPlacement } from '../policy.ts';
 import { spikeArrest } from './index.ts';
 
 function step(config: unknown, deps: PolicyDeps, placement: Partial<StepPlacement> = {}) {
   const compiled = configure(spikeArrest, config);
   return spikeArrest.create(compiled, deps, { api: 'api', stepName: 'spike', phase: 'request', ...placement });
-}
-
-async function outcome(run: (context: FlowContext) => void | Promise<void>, context: FlowContext): Promise<StepFault | 'passed'> {
-  try {
-    await run(context);
-    return 'passed';
-  } catch (error) {
-    if (error instanceof StepFault) return error;
-    throw error;
-  }
 }
 
 function setup(config: unknown, placement: Partial<StepPlacement> = {}) {
