@@ -146,3 +146,10 @@ export async function outcome(run: (context: FlowContext) => void | Promise<void
     throw error;
   }
 }
+
+/** Runs a step that must refuse the call, and returns its fault. */
+export async function refusal(run: (context: FlowContext) => void | Promise<void>, context: FlowContext): Promise<StepFault> {
+  const result = await outcome(run, context);
+  if (result === 'passed') throw new Error('the step let the call through');
+  return result;
+}

@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { configure, flowContext, policyDeps, withResponse } from '../../../test/helpers/flow-context.ts';
-import { PolicyConfigError, StepFault, type FlowContext, type StepPlacement } from '../policy.ts';
+import { configure, flowContext, policyDeps, withResponse, refusal } from '../../../test/helpers/flow-context.ts';
+import { PolicyConfigError, type StepPlacement } from '../policy.ts';
 import { basicAuthentication } from './index.ts';
 
 function step(config: unknown, phase: StepPlacement['phase'] = 'request') {
   const compiled = configure(basicAuthentication, config);
   return basicAuthentication.create(compiled, policyDeps(), { api: 'api', stepName: 'basic', phase });
-}
-
-async function refused(run: (context: FlowContext) => void | Promise<void>, context: FlowContext): Promise<StepFault> {
-  try {
-    await run(context);
-  } catch (error) {
-    if (error instanceof StepFault) return error;
-    throw error;
-  }
-  throw new Error('the step did not refuse');
 }
 
 const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
@@ -50,7 +40,7 @@ describe('basic-authentication Encode', () => {
 
   it('fails with UnresolvedVariable when a credential variable is not set, or writes nothing when told to ignore it', async () => {
     const context = flowContext({ url: '/api/token?client_id=app' });
-    expect(await refused(step(encode), context)).toMatchObject({
+    expect(await refusal(step(encode), context)).toMatchObject({
       status: 500,
       code: 'basic-authentication.unresolved_variable',
       faultName: 'UnresolvedVariable',
@@ -100,7 +90,7 @@ describe('basic-authentication Decode', () => {
   });
 
   it('refuses a call without credentials with 401 and a Basic challenge', async () => {
-    expect(await refused(step(decode), flowContext())).toMatchObject({
+    expect(await refusal(step(decode), flowContext())).toMatchObject({
       status: 401,
       code: 'basic-authentication.missing',
       faultName: 'UnresolvedVariable',
@@ -119,7 +109,7 @@ describe('basic-authentication Decode', () => {
       'Basic ',
     ];
     for (const authorization of undecodable) {
-      expect(await refused(step(decode), flowContext({ headers: { authorization } })), authorization).toMatchObject({
+      expect(await refusal(step(decode), flowContext({ headers: { authorization } })), authorization).toMatchObject({
         status: 401,
         code: 'basic-authentication.invalid',
         faultName: 'InvalidBasicAuthenticationSource',

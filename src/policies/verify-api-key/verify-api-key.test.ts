@@ -1,10 +1,10 @@
 import type { Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import { describe, expect, it } from 'vitest';
-import { configure, flowContext, keyRecord, policyDeps } from '../../../test/helpers/flow-context.ts';
+import { configure, flowContext, keyRecord, policyDeps, refusal } from '../../../test/helpers/flow-context.ts';
 import { ManualClock } from '../../util/clock.ts';
 import { quota } from '../quota/index.ts';
-import { StepFault, type FlowContext, type KeyRecord, type ProductGrant } from '../policy.ts';
+import type { KeyRecord, ProductGrant } from '../policy.ts';
 import { verifyApiKey } from './index.ts';
 
 const NOW = Date.UTC(2026, 0, 1);
@@ -14,16 +14,6 @@ function step(config: unknown, keys: readonly KeyRecord[] = [keyRecord()], clock
   const byId = new Map(keys.map((k) => [k.clientId, k]));
   const deps = policyDeps({ keys: { find: async (id) => byId.get(id) } }, clock);
   return verifyApiKey.create(compiled, deps, { api: 'api', stepName: 'verify', phase: 'request' });
-}
-
-async function refused(run: (context: FlowContext) => void | Promise<void>, context: FlowContext): Promise<StepFault> {
-  try {
-    await run(context);
-  } catch (error) {
-    if (error instanceof StepFault) return error;
-    throw error;
-  }
-  throw new Error('the step let the call through');
 }
 
 const call = (url = '/api/forecast?apikey=client-0001', extra: Parameters<typeof flowContext>[0] = {}) => flowContext({ url, ...extra }, new ManualClock(NOW));
@@ -71,13 +61,13 @@ describe('verify-api-key', () => {
   it('reads the key from the configured variable only', async () => {
     const run = step({ apiKey: 'request.header.x-api-key' });
     await run(call('/api/forecast', { headers: { 'x-api-key': 'client-0001' } }));
-    const fault = await refused(run, call('/api/forecast?apikey=client-0001'));
+    const fault = await refusal(run, call('/api/forecast?apikey=client-0001'));
     expect(fault).toMatchObject({ code: 'verify-api-key.missing', message: 'Failed to resolve API Key variable request.header.x-api-key' });
   });
 
   it('refuses a call without a key with FailedToResolveAPIKey', async () => {
     const context = call('/api/forecast');
-    expect(await refused(step({}), context)).toMatchObject({
+    expect(await refusal(step({}), context)).toMatchObject({
       status: 401,
       code: 'verify-api-key.missing',
       faultName: 'FailedToResolveAPIKey',
@@ -85,11 +75,11 @@ describe('verify-api-key', () => {
       message: 'Failed to resolve API Key variable request.queryparam.apikey',
     });
     expect(context.get('verifyapikey.verify.failed')).toBe(true);
-    expect((await refused(step({}), call('/api/forecast?apikey='))).code).toBe('verify-api-key.missing');
+    expect((await refusal(step({}), call('/api/forecast?apikey='))).code).toBe('verify-api-key.missing');
   });
 
   it('refuses an unknown key with InvalidApiKey', async () => {
-    expect(await refused(step({}), call('/api/forecast?apikey=nobody'))).toMatchObject({
+    expect(await refusal(step({}), call('/api/forecast?apikey=nobody'))).toMatchObject({
       status: 401,
       code: 'verify-api-key.invalid',
       faultName: 'InvalidApiKey',
@@ -100,14 +90,14 @@ describe('verify-api-key', () => {
 
   it('refuses a revoked or expired credential with ApiKeyNotApproved', async () => {
     for (const key of [keyRecord({ credentialStatus: 'revoked' }), keyRecord({ expiresAt: NOW })]) {
-      expect(await refused(step({}, [key]), call())).toMatchObject({ status: 401, code: 'verify-api-key.not_approved', faultName: 'ApiKeyNotApproved', apigeeCode: 'oauth.v2.ApiKeyNotApproved' });
+      expect(await refusal(step({}, [key]), call())).toMatchObject({ status: 401, code: 'verify-api-key.not_approved', faultName: 'ApiKeyNotApproved', apigeeCode: 'oauth.v2.ApiKeyNotApproved' });
     }
     await step({}, [keyRecord({ expiresAt: NOW + 1 })])(call());
   });
 
   it('refuses the key of a revoked app with app_not_approved', async () => {
     const key = keyRecord({ app: { id: 'app-id', name: 'app', status: 'revoked', callbackUrls: [], allowPasswordGrant: false, attributes: {} } });
-    expect(await refused(step({}, [key]), call())).toMatchObject({
+    expect(await refusal(step({}, [key]), call())).toMatchObject({
       code: 'verify-api-key.not_approved',
       faultName: 'invalid_client-app_not_approved',
       apigeeCode: 'keymanagement.service.invalid_client-app_not_approved',
@@ -117,7 +107,7 @@ describe('verify-api-key', () => {
 
   it('refuses the key of an inactive developer with DeveloperStatusNotActive', async () => {
     const key = keyRecord({ developer: { id: 'dev-id', email: 'dana@example.com', status: 'inactive', firstName: 'D', lastName: 'D', attributes: {} } });
-    expect(await refused(step({}, [key]), call())).toMatchObject({
+    expect(await refusal(step({}, [key]), call())).toMatchObject({
       code: 'verify-api-key.not_approved',
       faultName: 'DeveloperStatusNotActive',
       apigeeCode: 'keymanagement.service.DeveloperStatusNotActive',
@@ -128,7 +118,7 @@ describe('verify-api-key', () => {
     const narrow = keyRecord({ products: [product({ apis: new Map([['api', [{ path: '/forecast', methods: ['GET'] }]]]) })] });
     await step({}, [narrow])(call('/api/forecast?apikey=client-0001'));
     for (const context of [call('/api/alerts?apikey=client-0001'), call('/api/forecast?apikey=client-0001', { method: 'POST' })]) {
-      expect(await refused(step({}, [narrow]), context)).toMatchObject({
+      expect(await refusal(step({}, [narrow]), context)).toMatchObject({
         status: 401,
         code: 'verify-api-key.no_product_match',
         faultName: 'InvalidApiKeyForGivenResource',
@@ -136,8 +126,8 @@ describe('verify-api-key', () => {
       });
     }
     const otherApi = keyRecord({ products: [product({ apis: new Map([['maps', undefined]]) })] });
-    expect((await refused(step({}, [otherApi]), call())).code).toBe('verify-api-key.no_product_match');
-    expect((await refused(step({}, [keyRecord({ products: [] })]), call())).code).toBe('verify-api-key.no_product_match');
+    expect((await refusal(step({}, [otherApi]), call())).code).toBe('verify-api-key.no_product_match');
+    expect((await refusal(step({}, [keyRecord({ products: [] })]), call())).code).toBe('verify-api-key.no_product_match');
   });
 
   it('picks the first product that covers the call', async () => {
