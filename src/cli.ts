@@ -117,8 +117,7 @@ async function startCommand(args: string[]): Promise<void> {
     out(`Applied ${file}:`);
     out(formatPlan(running.applied.steps));
   }
-  out('');
-  out('Press Ctrl+C to stop.');
+  // The handlers go in before the ready line: whoever reads that line may signal at once.
   let signalled = false;
   const shutdown = (signal: string) => {
     if (signalled) return;
@@ -137,6 +136,8 @@ async function startCommand(args: string[]): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  out('');
+  out('Press Ctrl+C to stop.');
 }
 
 async function migrateCommand(args: string[]): Promise<void> {

@@ -115,7 +115,7 @@ describe('gatehouse start', { concurrent: true, timeout: 90_000 }, () => {
     }
     expect((await call(started.urls.gateway, '/readyz')).body).toMatchObject({ status: 'ready', store: 'ok', draining: false });
 
-    expect((await started.process.stop()).code).toBe(0);
+    expect(await started.process.stop()).toEqual({ code: 0, signal: null });
   });
 
   it('prints no new token on a second start over the same data, and the first token still works', async (context) => {
@@ -125,7 +125,7 @@ describe('gatehouse start', { concurrent: true, timeout: 90_000 }, () => {
     const first = await session.start([], startEnv(dataDir));
     const token = first.printedToken as string;
     expect(token).toMatch(/^ghp_/);
-    expect((await first.process.stop()).code).toBe(0);
+    expect(await first.process.stop()).toEqual({ code: 0, signal: null });
 
     const second = await session.start([], startEnv(dataDir));
     const out = second.process.stdout;
