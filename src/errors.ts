@@ -24,6 +24,9 @@ export const errorCatalogue = {
   // authentication and authorisation on the management API
   'auth.missing_token': { status: 401, title: 'Authentication required', doc: 'Send `Authorization: Bearer <token>` with a personal access token or the bootstrap admin token.' },
   'auth.invalid_token': { status: 401, title: 'Invalid token', doc: 'The bearer token is unknown, expired, or belongs to a user who is not active.' },
+  'auth.invalid_credentials': { status: 401, title: 'Sign-in failed', doc: 'The email or the password is wrong, or the account is not active. The answer is the same in each case, so it does not tell which accounts exist.' },
+  'auth.session_ended': { status: 401, title: 'Session ended', doc: 'The session cookie is unknown or expired (sessions last 12 hours, and end at sign-out, a password change or a deactivation). Sign in again.' },
+  'auth.csrf_failed': { status: 403, title: 'CSRF check failed', doc: 'A change made with a session cookie must carry the `x-csrf-token` header that `GET /api/v1/session` hands out. Personal access tokens need no such header.' },
   'auth.forbidden': { status: 403, title: 'Forbidden', doc: 'Your roles do not allow this operation. The detail names the roles that do.' },
   // apis, revisions, deployments
   'api.not_found': { status: 404, title: 'API not found', doc: 'No API has this name.' },
@@ -63,6 +66,8 @@ export const errorCatalogue = {
   'kvm.encryption_unavailable': { status: 422, title: 'Encryption unavailable', doc: 'Encrypted maps need a server secret. With PostgreSQL, set `GATEHOUSE_SECRET_KEY` (at least 32 characters, the same on every node) and restart; with SQLite, Gatehouse keeps one in the data directory as `secret.key`.' },
   'kvm.encrypted_immutable': { status: 409, title: 'Encryption cannot change', doc: 'Whether a map is encrypted is decided when it is created. Create a new map (and move the entries) instead.' },
   'api.invalid': { status: 422, title: 'API cannot be deployed', doc: 'A condition does not parse, a step names an unknown policy, or a step\'s config does not fit its policy. `errors` lists each problem with its place in the flow, e.g. `/preFlow/request/0/config/operation`.' },
+  // the policy catalogue
+  'policy.not_found': { status: 404, title: 'Policy not found', doc: 'No built-in policy has this name. `GET /api/v1/policies` lists them all.' },
   // the gateway
   'gateway.no_route': { status: 404, title: 'No API at this path', doc: 'No deployed API has a base path that matches the request path. List deployments with `GET /api/v1/apis` on the admin port.' },
   'gateway.invalid_path': { status: 400, title: 'Path not allowed', doc: 'The path has a `.` or `..` segment (also percent-encoded) or an encoded slash (`%2F`, `%5C`). Product resource rules and targets see paths as written, so such paths are refused rather than interpreted differently by the gateway and the backend.' },

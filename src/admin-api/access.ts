@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { GatehouseError } from '../errors.ts';
 import { SYSTEM_ACTOR, type Actor, type ManageDeps } from '../manage/context.ts';
 import { authenticate } from '../manage/users.ts';
+import { authenticateSession } from '../http/sessions.ts';
 import type { Role } from '../model/user.ts';
 import { constantTimeEqual } from '../util/secrets.ts';
 
@@ -37,12 +38,23 @@ export interface AuthOptions {
   internalToken?: string | undefined;
 }
 
-function bearer(request: FastifyRequest): string {
-  const header = request.headers.authorization;
-  if (!header) throw new GatehouseError('auth.missing_token', 'This route needs `Authorization: Bearer <token>`.');
+function bearer(header: string): string {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match?.[1]) throw new GatehouseError('auth.missing_token', 'The Authorization header must be `Bearer <token>`.');
   return match[1];
+}
+
+/** Who calls: a bearer token (personal, bootstrap or internal) if one is sent, else the console's session cookie. */
+async function identify(options: AuthOptions, request: FastifyRequest): Promise<Actor> {
+  const header = request.headers.authorization;
+  if (header !== undefined) {
+    const token = bearer(header);
+    if (options.internalToken !== undefined && constantTimeEqual(token, options.internalToken)) return SYSTEM_ACTOR;
+    return authenticate(options.deps, token);
+  }
+  const session = await authenticateSession(options.deps, request, 'console');
+  if (session) return session;
+  throw new GatehouseError('auth.missing_token', 'This route needs `Authorization: Bearer <token>` (or a console session).');
 }
 
 export function accessHook(options: AuthOptions) {
@@ -54,11 +66,7 @@ export function accessHook(options: AuthOptions) {
       if (request.is404 || request.url === '/api/docs' || request.url.startsWith('/api/docs/')) return;
       throw new GatehouseError('auth.forbidden', 'This route states no roles, so nobody may call it.');
     }
-    const token = bearer(request);
-    const actor =
-      options.internalToken !== undefined && constantTimeEqual(token, options.internalToken)
-        ? SYSTEM_ACTOR
-        : await authenticate(options.deps, token);
+    const actor = await identify(options, request);
     if (access !== 'authenticated' && !actor.roles.some((role) => access.includes(role))) {
       const have = actor.roles.length > 0 ? actor.roles.join(', ') : 'no roles';
       throw new GatehouseError('auth.forbidden', `This needs one of the roles ${access.join(', ')}; you have ${have}.`, {

@@ -8,6 +8,9 @@ import { GatehouseError } from '../errors.ts';
 import type { ManageDeps } from '../manage/context.ts';
 import { accessHook, type Access } from './access.ts';
 import { healthRoutes, type Health } from '../http/health.ts';
+import { sessionRoutes } from '../http/sessions.ts';
+import { builtWebApp, webAppRoutes } from '../http/web-app.ts';
+import type { UserRecord } from '../store/index.ts';
 import { problemBody, PROBLEM_CONTENT_TYPE, toGatehouseError } from '../http/problem.ts';
 import { apiRoutes } from './routes/apis.ts';
 import { appRoutes } from './routes/apps.ts';
@@ -28,6 +31,19 @@ export interface AdminApiOptions {
   /** Pino level, or false for no request log (tests). */
   logLevel?: string | false;
   internalToken?: string | undefined;
+  /** The built admin console, served at `/` (default: dist/web/console). */
+  webRoot?: string;
+}
+
+const CONSOLE_ROLES = ['admin', 'api-editor', 'viewer'] as const;
+
+/** The console is for people who run Gatehouse; developers have the hub. */
+function admitToConsole(user: UserRecord): void {
+  if (user.roles.some((role) => (CONSOLE_ROLES as readonly string[]).includes(role))) return;
+  const have = user.roles.length > 0 ? `the role ${user.roles.join(', ')}` : 'no roles yet';
+  throw new GatehouseError('auth.forbidden', `The admin console is for admins, API editors and viewers; ${user.email} has ${have}. Developers sign in on the developer hub.`, {
+    details: { requiredRoles: [...CONSOLE_ROLES] },
+  });
 }
 
 /** Adds each route's roles to its OpenAPI entry, so the reference and the interactive docs show who may call it. */
@@ -125,14 +141,13 @@ export async function buildAdminApi(options: AdminApiOptions): Promise<FastifyIn
   app.addHook('onRequest', accessHook({ deps: options.deps, internalToken: options.internalToken }));
 
   await app.register(healthRoutes(options.health));
-  app.get('/', { config: { access: 'public' }, schema: { hide: true } }, async function rootRoute(_request, reply) {
-    return reply.redirect('/api/docs');
-  });
+  await app.register(webAppRoutes({ root: options.webRoot ?? builtWebApp('console'), title: 'admin console', apiPrefix: API_PREFIX }));
   await app.register(
     async function managementApi(api) {
       api.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async function openApiRoute() {
         return app.swagger();
       });
+      await api.register(sessionRoutes({ deps: options.deps, surface: 'console', admit: admitToConsole }));
       await api.register(apiRoutes(options.deps));
       await api.register(productRoutes(options.deps));
       await api.register(keyValueMapRoutes(options.deps));

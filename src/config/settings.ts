@@ -20,10 +20,25 @@ const Host = Type.String({ minLength: 1, maxLength: 255, description: 'a host na
 export const SETTINGS: readonly Setting[] = [
   { path: 'gateway.port', env: ['GATEHOUSE_GATEWAY_PORT'], flag: 'gateway-port', schema: Port, default: 8080, doc: 'Port of the gateway (the data plane).' },
   { path: 'gateway.host', env: ['GATEHOUSE_GATEWAY_HOST'], flag: 'gateway-host', schema: Host, default: '0.0.0.0', doc: 'Address the gateway listens on; public by default.' },
+  {
+    path: 'gateway.publicUrl',
+    env: ['GATEHOUSE_GATEWAY_PUBLIC_URL'],
+    flag: 'gateway-public-url',
+    schema: Type.String({ pattern: '^https?://[^/?#\\s]+/?$', description: 'an http:// or https:// origin, such as https://api.example.com' }),
+    doc: 'The gateway\'s address as callers see it (behind a load balancer, say). The developer hub puts it in token URLs, the try-it console and Postman collections. Default: `http://localhost:<gateway port>`.',
+  },
   { path: 'admin.port', env: ['GATEHOUSE_ADMIN_PORT'], flag: 'admin-port', schema: Port, default: 8081, doc: 'Port of the management API and the admin console.' },
   { path: 'admin.host', env: ['GATEHOUSE_ADMIN_HOST'], flag: 'admin-host', schema: Host, default: '127.0.0.1', doc: 'Address of the admin port; loopback by default, so only this machine reaches it.' },
   { path: 'hub.port', env: ['GATEHOUSE_HUB_PORT'], flag: 'hub-port', schema: Port, default: 8082, doc: 'Port of the developer hub.' },
   { path: 'hub.host', env: ['GATEHOUSE_HUB_HOST'], flag: 'hub-host', schema: Host, default: '0.0.0.0', doc: 'Address the developer hub listens on; public by default.' },
+  {
+    path: 'hub.signup',
+    env: ['GATEHOUSE_HUB_SIGNUP'],
+    flag: 'hub-signup',
+    schema: Type.Union(['open', 'approval', 'closed'].map((l) => Type.Literal(l)), { description: 'one of open, approval, closed' }),
+    default: 'open',
+    doc: 'Who may sign up on the developer hub. `open`: a new account gets the developer role at once; `approval`: it waits until an admin approves it (console → Users); `closed`: no sign-up, admins create accounts.',
+  },
   { path: 'dataDir', env: ['GATEHOUSE_DATA_DIR'], flag: 'data-dir', schema: Type.String({ minLength: 1, description: 'a directory path' }), default: './data', doc: 'Directory of the embedded SQLite store (`gatehouse.db`). Created when missing.' },
   {
     path: 'databaseUrl',
@@ -76,9 +91,9 @@ export const SETTINGS: readonly Setting[] = [
 ];
 
 export interface ServerConfig {
-  gateway: { port: number; host: string };
+  gateway: { port: number; host: string; publicUrl?: string | undefined };
   admin: { port: number; host: string };
-  hub: { port: number; host: string };
+  hub: { port: number; host: string; signup: 'open' | 'approval' | 'closed' };
   dataDir: string;
   databaseUrl?: string | undefined;
   redisUrl?: string | undefined;

@@ -87,6 +87,8 @@ export async function updateUser(deps: ManageDeps, actor: Actor, email: string, 
       throw new GatehouseError('user.last_admin', `'${email}' is the last active admin; make another user an admin first.`);
     }
     if (!(await tx.users.update(next, current.version))) throw preconditionFailed(`User '${email}'`);
+    // A new password or a deactivation signs the user out of the console and the hub everywhere.
+    if (input.password !== undefined || next.status !== 'active') await tx.sessions.deleteForUser(current.id);
     await audit(tx, deps, actor, 'user.update', 'user', email, {
       ...(input.roles ? { roles: input.roles } : {}),
       ...(input.status ? { status: input.status } : {}),

@@ -9,6 +9,7 @@ import { SqlDevelopers } from './sql/developers.ts';
 import { SqlKeyValueMaps } from './sql/key-value-maps.ts';
 import { SqlOAuthTokens } from './sql/oauth-tokens.ts';
 import { SqlProducts } from './sql/products.ts';
+import { SqlSessions } from './sql/sessions.ts';
 import { SqlPersonalTokens, SqlUsers } from './sql/users.ts';
 import type { Db } from './sql/shared.ts';
 
@@ -16,6 +17,7 @@ function repositories(db: Db): Repositories {
   return {
     users: new SqlUsers(db),
     personalTokens: new SqlPersonalTokens(db),
+    sessions: new SqlSessions(db),
     apis: new SqlApis(db),
     products: new SqlProducts(db),
     developers: new SqlDevelopers(db),
@@ -30,6 +32,7 @@ function repositories(db: Db): Repositories {
 export class SqlStore implements Store {
   readonly users;
   readonly personalTokens;
+  readonly sessions;
   readonly apis;
   readonly products;
   readonly developers;
@@ -47,6 +50,7 @@ export class SqlStore implements Store {
     ({
       users: this.users,
       personalTokens: this.personalTokens,
+      sessions: this.sessions,
       apis: this.apis,
       products: this.products,
       developers: this.developers,

@@ -32,6 +32,19 @@ export interface PersonalTokenRecord {
   expiresAt: number | null;
 }
 
+/** Where a session signs in: the admin console or the developer hub (a session is good on its own surface only). */
+export type SessionSurface = 'console' | 'hub';
+
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  /** SHA-256 of the cookie's token; the token itself is never stored. */
+  tokenHash: string;
+  surface: SessionSurface;
+  createdAt: number;
+  expiresAt: number;
+}
+
 export interface ApiRecord {
   id: string;
   name: string;
@@ -193,6 +206,17 @@ export interface PersonalTokenRepository {
   deleteByName(userId: string, name: string): Promise<number>;
 }
 
+export interface SessionRepository {
+  insert(session: SessionRecord): Promise<void>;
+  getByHash(tokenHash: string): Promise<SessionRecord | undefined>;
+  /** Ends one session (sign-out); false when it was already gone. */
+  deleteByHash(tokenHash: string): Promise<boolean>;
+  /** Ends every session of a user (password change, deactivation); returns how many. */
+  deleteForUser(userId: string): Promise<number>;
+  /** Deletes sessions that expired before `before`; returns how many. */
+  deleteExpired(before: number): Promise<number>;
+}
+
 export interface ApiRepository {
   insert(api: ApiRecord, first: ApiRevisionRecord): Promise<void>;
   get(name: string): Promise<ApiRecord | undefined>;
@@ -292,6 +316,7 @@ export interface AuditRepository {
 export interface Repositories {
   readonly users: UserRepository;
   readonly personalTokens: PersonalTokenRepository;
+  readonly sessions: SessionRepository;
   readonly apis: ApiRepository;
   readonly products: ProductRepository;
   readonly developers: DeveloperRepository;

@@ -22,6 +22,15 @@ export interface PersonalTokensTable {
   expires_at: number | null;
 }
 
+export interface SessionsTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
+  surface: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface ApisTable {
   id: string;
   name: string;
@@ -143,6 +152,7 @@ export interface KeyValueEntriesTable {
 export interface Database {
   users: UsersTable;
   personal_tokens: PersonalTokensTable;
+  sessions: SessionsTable;
   apis: ApisTable;
   api_revisions: ApiRevisionsTable;
   deployments: DeploymentsTable;

@@ -84,3 +84,14 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const expected = Buffer.from(hash, 'base64url');
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
+
+// A hash of a random password, made once: a sign-in for an unknown user, an inactive one or one without a password
+// is checked against it, so every failure costs one scrypt and the time taken does not say which users exist.
+let decoy: Promise<string> | undefined;
+const decoyHash = () => (decoy ??= hashPassword(randomBytes(18).toString('base64url')));
+
+/** Checks a password against a stored hash, or against a decoy when there is none (same cost either way). */
+export async function passwordMatches(password: string, stored: string | null | undefined): Promise<boolean> {
+  const matches = await verifyPassword(password, stored ?? (await decoyHash()));
+  return stored !== null && stored !== undefined && matches;
+}

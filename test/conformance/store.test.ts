@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiSpec } from '../../src/model/api.ts';
 import type { PageOf } from '../../src/model/common.ts';
 import { migrations as MIGRATIONS } from '../../src/store/migrations/index.ts';
-import { openStore, UniqueViolation, type OpenedStore, type PageRequest, type SqlStore, type StoreOptions } from '../../src/store/index.ts';
+import { openStore, UniqueViolation, type OpenedStore, type PageRequest, type SessionRecord, type SqlStore, type UserRecord, type StoreOptions } from '../../src/store/index.ts';
 import type { Database } from '../../src/store/tables.ts';
 import { createTestDatabase, serviceAvailable } from '../helpers/services.ts';
 import { api, app, at, auditEvent, credential, developer, keyValueMap, kvEntry, oauthToken, personalToken, product, revision, T0, user } from './store-fixtures.ts';
@@ -302,6 +302,59 @@ for (const adapter of ADAPTERS) {
           expect(await store.users.delete(ann.id)).toBe(true);
           expect(await store.users.getById(ann.id)).toBeUndefined();
           expect(await store.users.delete(ann.id)).toBe(false);
+        });
+      });
+
+      describe('sessions', () => {
+        const ann = user('ann@example.com');
+        const ben = user('ben@example.com');
+        const session = (owner: UserRecord, name: string, expiresAt: number): SessionRecord => ({
+          id: `ses_${name}`,
+          userId: owner.id,
+          tokenHash: `hash_${name}`,
+          surface: name.startsWith('hub') ? 'hub' : 'console',
+          createdAt: at(0),
+          expiresAt,
+        });
+
+        beforeEach(async () => {
+          await store.users.insert(ann);
+          await store.users.insert(ben);
+        });
+
+        it('getByHash returns the session as inserted; deleteByHash ends it once', async () => {
+          const console1 = session(ann, 'console1', at(60));
+          const hub1 = session(ann, 'hub1', at(60));
+          await store.sessions.insert(console1);
+          await store.sessions.insert(hub1);
+
+          expect(await store.sessions.getByHash(console1.tokenHash)).toEqual(console1);
+          expect(await store.sessions.getByHash(hub1.tokenHash)).toEqual(hub1);
+          expect(await store.sessions.getByHash('hash_unknown')).toBeUndefined();
+          expect(await store.sessions.deleteByHash(console1.tokenHash)).toBe(true);
+          expect(await store.sessions.deleteByHash(console1.tokenHash)).toBe(false);
+          expect(await store.sessions.getByHash(hub1.tokenHash)).toEqual(hub1);
+        });
+
+        it("deleteForUser ends only that user's sessions; deleting the user ends them too", async () => {
+          await store.sessions.insert(session(ann, 'a1', at(60)));
+          await store.sessions.insert(session(ann, 'a2', at(60)));
+          await store.sessions.insert(session(ben, 'b1', at(60)));
+
+          expect(await store.sessions.deleteForUser(ann.id)).toBe(2);
+          expect(await store.sessions.getByHash('hash_a1')).toBeUndefined();
+          expect(await store.sessions.getByHash('hash_b1')).toBeDefined();
+          await store.users.delete(ben.id);
+          expect(await store.sessions.getByHash('hash_b1')).toBeUndefined();
+        });
+
+        it('deleteExpired removes sessions that expired before the time given', async () => {
+          await store.sessions.insert(session(ann, 'old', at(10)));
+          await store.sessions.insert(session(ann, 'new', at(30)));
+
+          expect(await store.sessions.deleteExpired(at(20))).toBe(1);
+          expect(await store.sessions.getByHash('hash_old')).toBeUndefined();
+          expect(await store.sessions.getByHash('hash_new')).toBeDefined();
         });
       });
 

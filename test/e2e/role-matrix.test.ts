@@ -96,6 +96,10 @@ const POLICY: Record<string, Allowed> = {
 
   // Public.
   'GET /api/v1/openapi.json': PUBLIC,
+  // Console sign-in, sign-out and "who am I": public by nature (test/e2e/sessions.test.ts covers what they do).
+  'GET /api/v1/session': PUBLIC,
+  'POST /api/v1/session': PUBLIC,
+  'DELETE /api/v1/session': PUBLIC,
   'GET /healthz': PUBLIC,
   'GET /readyz': PUBLIC,
 };

@@ -16,15 +16,18 @@ export interface Gatehouse {
   analytics: MemoryAnalytics;
   gateway: string;
   admin: string;
+  /** The developer hub's origin. */
+  hub: string;
   /** Calls the management API as the admin. */
   manage(method: string, path: string, body?: unknown): Promise<TestResponse>;
   close(): Promise<void>;
 }
 
-export async function startGatehouse(options: { databaseUrl?: string } = {}): Promise<Gatehouse> {
+/** `env`: more settings by env var (GATEHOUSE_HUB_SIGNUP, say). */
+export async function startGatehouse(options: { databaseUrl?: string; env?: Record<string, string> } = {}): Promise<Gatehouse> {
   const dataDir = mkdtempSync(join(tmpdir(), 'gatehouse-e2e-'));
   const config = loadConfig({
-    env: { GATEHOUSE_DATA_DIR: dataDir, GATEHOUSE_ADMIN_TOKEN: ADMIN_TOKEN, ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}) },
+    env: { GATEHOUSE_DATA_DIR: dataDir, GATEHOUSE_ADMIN_TOKEN: ADMIN_TOKEN, ...(options.databaseUrl ? { DATABASE_URL: options.databaseUrl } : {}), ...options.env },
     flags: { 'gateway-port': '0', 'admin-port': '0', 'hub-port': '0', 'gateway-host': '127.0.0.1', 'hub-host': '127.0.0.1' },
   });
   const clock = new ManualClock(Date.UTC(2026, 0, 1));
@@ -36,6 +39,7 @@ export async function startGatehouse(options: { databaseUrl?: string } = {}): Pr
     analytics,
     gateway: running.urls.gateway,
     admin: running.urls.admin,
+    hub: running.urls.hub,
     async manage(method, path, body) {
       return (await fetch(`${running.urls.admin}/api/v1${path}`, {
         method,

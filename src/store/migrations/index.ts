@@ -2,6 +2,7 @@
 import { Migrator, type Kysely, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import { initial } from './0001-initial.ts';
 import { keyValueMaps } from './0002-key-value-maps.ts';
+import { sessions } from './0003-sessions.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -10,7 +11,7 @@ export interface Migration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
 }
 
-export const migrations: readonly Migration[] = [initial, keyValueMaps];
+export const migrations: readonly Migration[] = [initial, keyValueMaps, sessions];
 
 function provider(dialect: Dialect): MigrationProvider {
   return {

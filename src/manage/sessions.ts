@@ -1,0 +1,71 @@
+// Sign-in sessions of the admin console and the developer hub: sign in with email and password, resolve a session
+// cookie to the acting user, sign out. The cookie holds a random token; the store keeps only its SHA-256.
+import { createHash, randomBytes } from 'node:crypto';
+import { GatehouseError } from '../errors.ts';
+import type { SessionRecord, SessionSurface, UserRecord } from '../store/index.ts';
+import { hashSecret, newId, passwordMatches } from '../util/secrets.ts';
+import type { Actor, ManageDeps } from './context.ts';
+
+/** How long a session lasts from sign-in (a working day and a half); signing out or a password change ends it sooner. */
+export const SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
+
+export interface SignedIn {
+  /** The cookie's value; shown to nobody, stored only as a hash. */
+  token: string;
+  session: SessionRecord;
+  user: UserRecord;
+}
+
+export type SessionActor = Actor & { user: UserRecord; session: SessionRecord };
+
+/** A session token: 32 random bytes; the prefix makes a leaked one easy to recognise. */
+function newSessionToken(): string {
+  return `ghs_${randomBytes(32).toString('base64url')}`;
+}
+
+/**
+ * The CSRF token of a session: derived from the session token, so it needs no storage, and readable only by
+ * pages of the same origin (they get it from the session endpoint). Changes must echo it in `x-csrf-token`.
+ */
+export function csrfTokenFor(sessionToken: string): string {
+  return createHash('sha256').update(`gatehouse-csrf\u0000${sessionToken}`, 'utf8').digest('base64url');
+}
+
+/**
+ * Checks email and password and opens a session. Every failure (unknown email, wrong password, no password,
+ * inactive user) gives the same answer and costs the same scrypt, so the answer does not tell which users exist.
+ * `admit` may refuse a user who signed in correctly (the console refuses developer-only accounts).
+ */
+export async function signIn(
+  deps: ManageDeps,
+  surface: SessionSurface,
+  email: string,
+  password: string,
+  admit: (user: UserRecord) => void = () => {},
+): Promise<SignedIn> {
+  const found = await deps.store.users.getByEmail(email.trim());
+  const usable = found && found.status === 'active' ? found : undefined;
+  const matches = await passwordMatches(password, usable?.passwordHash);
+  if (!usable || !matches) throw new GatehouseError('auth.invalid_credentials', 'The email or the password is wrong, or the account is not active.');
+  admit(usable);
+  const now = deps.clock.now();
+  const token = newSessionToken();
+  const session: SessionRecord = { id: newId(), userId: usable.id, tokenHash: hashSecret(token), surface, createdAt: now, expiresAt: now + SESSION_LIFETIME_MS };
+  await deps.store.sessions.insert(session);
+  // Sign-ins are rare: a good moment to sweep sessions that ended long ago.
+  await deps.store.sessions.deleteExpired(now - SESSION_LIFETIME_MS);
+  return { token, session, user: usable };
+}
+
+/** The user a session token signs in, or undefined when it is unknown, expired, of another surface, or its user is inactive. */
+export async function sessionActor(deps: ManageDeps, surface: SessionSurface, token: string): Promise<SessionActor | undefined> {
+  const session = await deps.store.sessions.getByHash(hashSecret(token));
+  if (!session || session.surface !== surface || session.expiresAt <= deps.clock.now()) return undefined;
+  const user = await deps.store.users.getById(session.userId);
+  if (!user || user.status !== 'active') return undefined;
+  return { name: user.email, userId: user.id, roles: user.roles, user, session };
+}
+
+export async function signOut(deps: ManageDeps, token: string): Promise<void> {
+  await deps.store.sessions.deleteByHash(hashSecret(token));
+}
