@@ -99,6 +99,7 @@ async function startCommand(args: string[]): Promise<void> {
   const running = await start({ config, desired });
   out(`Gatehouse ${VERSION} is running.`);
   out(`  gateway          ${running.urls.gateway}`);
+  out(`  admin console    ${running.urls.admin}/`);
   out(`  management API   ${running.urls.admin}/api/v1   (docs: ${running.urls.admin}/api/docs)`);
   out(`  developer hub    ${running.urls.hub}`);
   out(`  store            ${running.storeLocation}${running.migrationsApplied.length ? ` (migrated: ${running.migrationsApplied.join(', ')})` : ''}`);
@@ -109,6 +110,7 @@ async function startCommand(args: string[]): Promise<void> {
     out(`  ${running.bootstrap.printedToken}`);
     out('');
     out('Keep it safe: export GATEHOUSE_TOKEN=<token> for the CLI, or set GATEHOUSE_ADMIN_TOKEN yourself to choose it.');
+    out(`Sign in to the admin console (${running.urls.admin}/) with it, then add users with passwords under Users.`);
   } else if (running.bootstrap.outcome === 'configured-token') {
     out(`  admin            ${running.bootstrap.email} (token from GATEHOUSE_ADMIN_TOKEN)`);
   }

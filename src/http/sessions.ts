@@ -4,7 +4,7 @@ import { Type, type Static, type TObject } from '@sinclair/typebox';
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { GatehouseError } from '../errors.ts';
 import type { ManageDeps } from '../manage/context.ts';
-import { csrfTokenFor, sessionActor, signIn, signOut, type SessionActor } from '../manage/sessions.ts';
+import { csrfTokenFor, sessionActor, signIn, signInWithToken, signOut, type SessionActor } from '../manage/sessions.ts';
 import { Email } from '../model/common.ts';
 import { RoleSchema } from '../model/user.ts';
 import type { SessionSurface, UserRecord } from '../store/index.ts';
@@ -17,12 +17,21 @@ export const CSRF_HEADER = 'x-csrf-token';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
-export const SignInBody = Type.Object(
-  {
-    email: Type.String({ minLength: 1, maxLength: 254, description: 'The account\'s email.' }),
-    password: Type.String({ minLength: 1, maxLength: 200, description: 'The account\'s password.' }),
-  },
-  { additionalProperties: false },
+export const SignInBody = Type.Union(
+  [
+    Type.Object(
+      {
+        email: Type.String({ minLength: 1, maxLength: 254, description: 'The account\'s email.' }),
+        password: Type.String({ minLength: 1, maxLength: 200, description: 'The account\'s password.' }),
+      },
+      { additionalProperties: false, description: 'Email and password.' },
+    ),
+    Type.Object(
+      { token: Type.String({ minLength: 1, maxLength: 500, description: 'A personal access token (the first admin\'s token, printed at the first start, say).' }) },
+      { additionalProperties: false, description: 'A personal access token instead of a password.' },
+    ),
+  ],
+  { description: 'Email and password, or a personal access token.' },
 );
 export type SignInBody = Static<typeof SignInBody>;
 
@@ -117,11 +126,11 @@ export function sessionRoutes(options: SessionRoutesOptions): FastifyPluginAsync
 
     app.post(
       '/session',
-      { config: { access: 'public' }, schema: { summary: 'Sign in', description: 'Checks email and password and sets an HttpOnly session cookie (12 hours).', tags: ['session'], body: SignInBody, response: { 200: viewSchema } } },
+      { config: { access: 'public' }, schema: { summary: 'Sign in', description: 'Checks email and password (or a personal access token) and sets an HttpOnly session cookie (12 hours).', tags: ['session'], body: SignInBody, response: { 200: viewSchema } } },
       async function createSession(request, reply) {
         const body = request.body as SignInBody;
         const previous = readSessionCookie(request, surface);
-        const signedIn = await signIn(deps, surface, body.email, body.password, options.admit);
+        const signedIn = 'token' in body ? await signInWithToken(deps, surface, body.token, options.admit) : await signIn(deps, surface, body.email, body.password, options.admit);
         if (previous !== undefined) await signOut(deps, previous);
         setSessionCookie(reply, request, surface, signedIn.token);
         return view({ name: signedIn.user.email, userId: signedIn.user.id, roles: signedIn.user.roles, user: signedIn.user, session: signedIn.session }, signedIn.token);

@@ -5,6 +5,7 @@ import { GatehouseError } from '../errors.ts';
 import type { SessionRecord, SessionSurface, UserRecord } from '../store/index.ts';
 import { hashSecret, newId, passwordMatches } from '../util/secrets.ts';
 import type { Actor, ManageDeps } from './context.ts';
+import { authenticate } from './users.ts';
 
 /** How long a session lasts from sign-in (a working day and a half); signing out or a password change ends it sooner. */
 export const SESSION_LIFETIME_MS = 12 * 60 * 60 * 1000;
@@ -47,6 +48,21 @@ export async function signIn(
   const usable = found && found.status === 'active' ? found : undefined;
   const matches = await passwordMatches(password, usable?.passwordHash);
   if (!usable || !matches) throw new GatehouseError('auth.invalid_credentials', 'The email or the password is wrong, or the account is not active.');
+  return openSession(deps, surface, usable, admit);
+}
+
+/**
+ * Opens a session for the owner of a personal access token: how the first admin, who has a token and no password,
+ * gets into the console (Kong Manager does the same with an RBAC token).
+ */
+export async function signInWithToken(deps: ManageDeps, surface: SessionSurface, token: string, admit: (user: UserRecord) => void = () => {}): Promise<SignedIn> {
+  const actor = await authenticate(deps, token).catch(() => {
+    throw new GatehouseError('auth.invalid_credentials', 'The access token is unknown or expired, or its account is not active.');
+  });
+  return openSession(deps, surface, actor.user, admit);
+}
+
+async function openSession(deps: ManageDeps, surface: SessionSurface, usable: UserRecord, admit: (user: UserRecord) => void): Promise<SignedIn> {
   admit(usable);
   const now = deps.clock.now();
   const token = newSessionToken();

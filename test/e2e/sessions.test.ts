@@ -58,7 +58,7 @@ describe('console sessions', () => {
     const unknown = await signInAs('nobody@example.com');
     expect(wrong.status).toBe(401);
     expect(unknown.status).toBe(401);
-    const [a, b] = [await wrong.json(), await unknown.json()];
+    const [a, b] = [(await wrong.json()) as any, (await unknown.json()) as any];
     expect(a.code).toBe('auth.invalid_credentials');
     expect(b.code).toBe('auth.invalid_credentials');
     expect(a.detail).toBe(b.detail);
@@ -106,11 +106,24 @@ describe('console sessions', () => {
     expect((await change.json()).code).toBe('auth.forbidden');
   });
 
+  it('signs in with a personal access token instead of a password (the first admin has only a token)', async () => {
+    const byToken = await fetch(`${cp.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: cp.adminToken }) });
+    expect(byToken.status).toBe(200);
+    expect(((await byToken.json()) as any).user).toEqual({ email: 'admin@gatehouse.local', displayName: 'Bootstrap admin', roles: ['admin'] });
+    expect(byToken.headers.get('set-cookie')).toMatch(/^gatehouse_console=ghs_/);
+
+    const wrong = await fetch(`${cp.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: 'ghp_not-a-token-0123456789' }) });
+    expect(wrong.status).toBe(401);
+    expect(((await wrong.json()) as any).code).toBe('auth.invalid_credentials');
+    const both = await fetch(`${cp.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: cp.adminToken, email: 'x@y.z' }) });
+    expect(both.status).toBe(400);
+  });
+
   it('refuses a developer-only account at sign-in, pointing to the developer hub', async () => {
     await newUser('ivy@example.com', ['developer']);
     const response = await signInAs('ivy@example.com');
     expect(response.status).toBe(403);
-    const body = await response.json();
+    const body = (await response.json()) as any;
     expect(body.code).toBe('auth.forbidden');
     expect(body.detail).toContain('Developers sign in on the developer hub');
     expect(response.headers.get('set-cookie')).toBeNull();
@@ -179,7 +192,7 @@ describe('the console at /', () => {
   it('answers JSON 404s under /api/ and for missing assets, never the app', async () => {
     const api = await fetch(`${cp.url}/api/v1/no-such-thing`);
     expect(api.status).toBe(404);
-    expect((await api.json()).code).toBe('request.not_found');
+    expect(((await api.json()) as any).code).toBe('request.not_found');
     const asset = await fetch(`${cp.url}/assets/missing-0000.js`);
     expect(asset.status).toBe(404);
     expect(asset.headers.get('content-type')).toContain('application/problem+json');
