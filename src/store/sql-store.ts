@@ -10,6 +10,7 @@ import { SqlKeyValueMaps } from './sql/key-value-maps.ts';
 import { SqlOAuthTokens } from './sql/oauth-tokens.ts';
 import { SqlProducts } from './sql/products.ts';
 import { SqlSessions } from './sql/sessions.ts';
+import { SqlSigningKeys } from './sql/signing-keys.ts';
 import { SqlPersonalTokens, SqlUsers } from './sql/users.ts';
 import type { Db } from './sql/shared.ts';
 
@@ -18,6 +19,7 @@ function repositories(db: Db): Repositories {
     users: new SqlUsers(db),
     personalTokens: new SqlPersonalTokens(db),
     sessions: new SqlSessions(db),
+    signingKeys: new SqlSigningKeys(db),
     apis: new SqlApis(db),
     products: new SqlProducts(db),
     developers: new SqlDevelopers(db),
@@ -33,6 +35,7 @@ export class SqlStore implements Store {
   readonly users;
   readonly personalTokens;
   readonly sessions;
+  readonly signingKeys;
   readonly apis;
   readonly products;
   readonly developers;
@@ -51,6 +54,7 @@ export class SqlStore implements Store {
       users: this.users,
       personalTokens: this.personalTokens,
       sessions: this.sessions,
+      signingKeys: this.signingKeys,
       apis: this.apis,
       products: this.products,
       developers: this.developers,

@@ -45,6 +45,19 @@ export interface SessionRecord {
   expiresAt: number;
 }
 
+/** A JWT signing key. It is published (JWKS) from creation until `expiresAt`, and signs from `activatesAt` until `retiresAt`. */
+export interface SigningKeyRecord {
+  kid: string;
+  alg: string;
+  publicJwk: Record<string, unknown>;
+  /** The private key, encrypted under the server secret (see src/util/cipher.ts). */
+  privateKey: string;
+  createdAt: number;
+  activatesAt: number;
+  retiresAt: number | null;
+  expiresAt: number | null;
+}
+
 export interface ApiRecord {
   id: string;
   name: string;
@@ -217,6 +230,16 @@ export interface SessionRepository {
   deleteExpired(before: number): Promise<number>;
 }
 
+export interface SigningKeyRepository {
+  insert(key: SigningKeyRecord): Promise<void>;
+  /** Every key, oldest first (there are only ever a handful). */
+  list(): Promise<SigningKeyRecord[]>;
+  /** Sets when the key stops signing and when it leaves the JWKS; false when no such key. */
+  retire(kid: string, retiresAt: number, expiresAt: number): Promise<boolean>;
+  /** Deletes keys that left the JWKS before `before`; returns how many. */
+  deleteExpired(before: number): Promise<number>;
+}
+
 export interface ApiRepository {
   insert(api: ApiRecord, first: ApiRevisionRecord): Promise<void>;
   get(name: string): Promise<ApiRecord | undefined>;
@@ -317,6 +340,7 @@ export interface Repositories {
   readonly users: UserRepository;
   readonly personalTokens: PersonalTokenRepository;
   readonly sessions: SessionRepository;
+  readonly signingKeys: SigningKeyRepository;
   readonly apis: ApiRepository;
   readonly products: ProductRepository;
   readonly developers: DeveloperRepository;

@@ -31,6 +31,17 @@ export interface SessionsTable {
   expires_at: number;
 }
 
+export interface SigningKeysTable {
+  kid: string;
+  alg: string;
+  public_jwk: string; // JSON
+  private_key: string; // ciphertext of the PKCS#8 PEM
+  created_at: number;
+  activates_at: number;
+  retires_at: number | null;
+  expires_at: number | null;
+}
+
 export interface ApisTable {
   id: string;
   name: string;
@@ -153,6 +164,7 @@ export interface Database {
   users: UsersTable;
   personal_tokens: PersonalTokensTable;
   sessions: SessionsTable;
+  signing_keys: SigningKeysTable;
   apis: ApisTable;
   api_revisions: ApiRevisionsTable;
   deployments: DeploymentsTable;

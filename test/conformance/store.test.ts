@@ -9,7 +9,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ApiSpec } from '../../src/model/api.ts';
 import type { PageOf } from '../../src/model/common.ts';
 import { migrations as MIGRATIONS } from '../../src/store/migrations/index.ts';
-import { openStore, UniqueViolation, type OpenedStore, type PageRequest, type SessionRecord, type SqlStore, type UserRecord, type StoreOptions } from '../../src/store/index.ts';
+import { openStore, UniqueViolation, type OpenedStore, type PageRequest, type SessionRecord, type SigningKeyRecord, type SqlStore, type UserRecord, type StoreOptions } from '../../src/store/index.ts';
 import type { Database } from '../../src/store/tables.ts';
 import { createTestDatabase, serviceAvailable } from '../helpers/services.ts';
 import { api, app, at, auditEvent, credential, developer, keyValueMap, kvEntry, oauthToken, personalToken, product, revision, T0, user } from './store-fixtures.ts';
@@ -91,6 +91,7 @@ const TABLES: ReadonlyArray<keyof Database> = [
   'apps',
   'developers',
   'personal_tokens',
+  'sessions',
   'users',
   'deployments',
   'api_revisions',
@@ -98,6 +99,7 @@ const TABLES: ReadonlyArray<keyof Database> = [
   'products',
   'oauth_tokens',
   'audit_events',
+  'signing_keys',
 ];
 
 async function wipe(store: SqlStore): Promise<void> {
@@ -355,6 +357,39 @@ for (const adapter of ADAPTERS) {
           expect(await store.sessions.deleteExpired(at(20))).toBe(1);
           expect(await store.sessions.getByHash('hash_old')).toBeUndefined();
           expect(await store.sessions.getByHash('hash_new')).toBeDefined();
+        });
+      });
+
+      describe('signing keys', () => {
+        const key = (kid: string, createdAt: number): SigningKeyRecord => ({
+          kid,
+          alg: 'ES256',
+          publicJwk: { kty: 'EC', crv: 'P-256', x: `x-${kid}`, y: `y-${kid}` },
+          privateKey: `v1:ciphertext-of-${kid}`,
+          createdAt,
+          activatesAt: createdAt,
+          retiresAt: null,
+          expiresAt: null,
+        });
+
+        it('lists keys oldest first, as inserted', async () => {
+          const second = key('k2', at(2));
+          const first = key('k1', at(1));
+          await store.signingKeys.insert(second);
+          await store.signingKeys.insert(first);
+          expect(await store.signingKeys.list()).toEqual([first, second]);
+        });
+
+        it('retire sets when a key stops signing and leaves the JWKS; deleteExpired removes it afterwards', async () => {
+          await store.signingKeys.insert(key('old', at(1)));
+          await store.signingKeys.insert(key('new', at(2)));
+          expect(await store.signingKeys.retire('old', at(3), at(10))).toBe(true);
+          expect(await store.signingKeys.retire('missing', at(3), at(10))).toBe(false);
+          expect((await store.signingKeys.list())[0]).toMatchObject({ kid: 'old', retiresAt: at(3), expiresAt: at(10) });
+
+          expect(await store.signingKeys.deleteExpired(at(10))).toBe(0);
+          expect(await store.signingKeys.deleteExpired(at(11))).toBe(1);
+          expect((await store.signingKeys.list()).map((k) => k.kid)).toEqual(['new']);
         });
       });
 

@@ -3,6 +3,7 @@ import { Migrator, type Kysely, type MigrationProvider, type MigrationResultSet 
 import { initial } from './0001-initial.ts';
 import { keyValueMaps } from './0002-key-value-maps.ts';
 import { sessions } from './0003-sessions.ts';
+import { signingKeys } from './0004-signing-keys.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -11,7 +12,7 @@ export interface Migration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
 }
 
-export const migrations: readonly Migration[] = [initial, keyValueMaps, sessions];
+export const migrations: readonly Migration[] = [initial, keyValueMaps, sessions, signingKeys];
 
 function provider(dialect: Dialect): MigrationProvider {
   return {
