@@ -28,6 +28,17 @@ export const errorCatalogue = {
   'auth.session_ended': { status: 401, title: 'Session ended', doc: 'The session cookie is unknown or expired (sessions last 12 hours, and end at sign-out, a password change or a deactivation). Sign in again.' },
   'auth.csrf_failed': { status: 403, title: 'CSRF check failed', doc: 'A change made with a session cookie must carry the `x-csrf-token` header that `GET /api/v1/session` hands out. Personal access tokens need no such header.' },
   'auth.forbidden': { status: 403, title: 'Forbidden', doc: 'Your roles do not allow this operation. The detail names the roles that do.' },
+  // the developer hub
+  'hub.sign_in_required': { status: 401, title: 'Sign in required', doc: 'This part of the developer hub is for signed-in accounts. Sign in with `POST /api/v1/session` (or sign up with `POST /api/v1/signup`).' },
+  'hub.signup_closed': { status: 403, title: 'Sign-up closed', doc: 'This Gatehouse does not let people sign up on the developer hub (`GATEHOUSE_HUB_SIGNUP=closed`). Ask an administrator for an account.' },
+  'hub.developer_role_required': { status: 403, title: 'Developer role required', doc: 'Apps are made and used by accounts with the developer role. Ask an administrator to add the role to your account in the console under Users; the detail names your account and its roles.' },
+  'hub.approval_pending': { status: 403, title: 'Account awaiting approval', doc: 'Sign-up needs an administrator\'s approval here (`GATEHOUSE_HUB_SIGNUP=approval`). Once an administrator adds the developer role to the account (console → Users), it can create apps.' },
+  'hub.developer_inactive': { status: 403, title: 'Developer profile inactive', doc: 'An administrator deactivated your developer profile: you cannot create or change apps, and their keys and tokens do not work. Ask an administrator to activate it (console → Developers).' },
+  'hub.no_token_endpoint': { status: 409, title: 'No token endpoint', doc: "None of the credential's products holds a deployed API with an oauth-v2 GenerateAccessToken step that takes `client_credentials`. Ask the API's owner to add the token API to the product and deploy it." },
+  'hub.try_path_refused': { status: 400, title: 'Path outside the app\'s APIs', doc: "The try-it console calls only the gateway, and there only paths under the base path of a deployed API of the app's products. The detail lists those base paths." },
+  'hub.gateway_unreachable': { status: 502, title: 'Gateway unreachable', doc: 'The developer hub could not connect to the gateway to make the call for you. Check that the gateway is running.' },
+  'hub.gateway_timeout': { status: 504, title: 'Gateway did not answer in time', doc: 'The gateway took longer than 10 seconds to answer a call the developer hub made for you (a token request or a try-it call).' },
+  'hub.traffic_unavailable': { status: 503, title: 'Traffic reports unavailable', doc: 'This Gatehouse sends analytics records to a sink that cannot report on them, so the developer hub cannot show traffic.' },
   // apis, revisions, deployments
   'api.not_found': { status: 404, title: 'API not found', doc: 'No API has this name.' },
   'api.exists': { status: 409, title: 'API already exists', doc: 'An API with this name exists; update it with `PUT /apis/{name}`.' },

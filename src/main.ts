@@ -10,6 +10,7 @@ import { apply, type ApplyResult } from './declarative/apply.ts';
 import { httpClient } from './declarative/client.ts';
 import type { DesiredState } from './declarative/schema.ts';
 import { MemoryAnalytics, offHotPath, type AnalyticsSink } from './gateway/analytics.ts';
+import type { TrafficSource } from './gateway/traffic.ts';
 import { CachedKeys } from './gateway/keys.ts';
 import { CachedKeyValueMaps } from './gateway/kvm.ts';
 import { GatewayRuntime } from './gateway/runtime.ts';
@@ -35,8 +36,8 @@ export interface StartOptions {
   desired?: DesiredState | undefined;
   /** Request logging; false silences it (tests). */
   logRequests?: boolean;
-  /** Where analytics records go (default: the last 10,000 in memory). */
-  analytics?: AnalyticsSink;
+  /** Where analytics records go, and what the management API's traffic reports read (default: the last 10,000 in memory). */
+  analytics?: AnalyticsSink & TrafficSource;
 }
 
 export interface Running {
@@ -152,9 +153,10 @@ export async function start(options: StartOptions): Promise<Running> {
       log,
     });
     await runtime.reload();
-    servers.admin = await buildAdminApi({ deps, health, version: VERSION, logLevel, internalToken });
-    servers.hub = await buildHubServer({ health, logLevel });
+    // One store of analytics: the gateway writes to it, the management API's traffic reports read it.
     const analytics = options.analytics ?? new MemoryAnalytics();
+    servers.admin = await buildAdminApi({ deps, health, version: VERSION, logLevel, internalToken, traffic: analytics });
+    servers.hub = await buildHubServer({ health, logLevel });
     servers.gateway = createGatewayServer({ runtime, health, clock, analytics: offHotPath(analytics), log });
 
     const drains = [servers.gateway, servers.admin.server, servers.hub.server].map(trackResponses) as [() => void, () => void, () => void];

@@ -12,11 +12,16 @@ import { sessionRoutes } from '../http/sessions.ts';
 import { builtWebApp, webAppRoutes } from '../http/web-app.ts';
 import type { UserRecord } from '../store/index.ts';
 import { problemBody, PROBLEM_CONTENT_TYPE, toGatehouseError } from '../http/problem.ts';
+import type { TrafficSource } from '../gateway/traffic.ts';
+import { policyRegistry } from '../policies/index.ts';
+import { analyticsRoutes } from './routes/analytics.ts';
 import { apiRoutes } from './routes/apis.ts';
 import { appRoutes } from './routes/apps.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { conditionRoutes } from './routes/conditions.ts';
 import { developerRoutes } from './routes/developers.ts';
 import { keyValueMapRoutes } from './routes/key-value-maps.ts';
+import { policyRoutes } from './routes/policies.ts';
 import { productRoutes } from './routes/products.ts';
 import { userRoutes } from './routes/users.ts';
 import { validatorCompiler } from './validation.ts';
@@ -33,6 +38,8 @@ export interface AdminApiOptions {
   internalToken?: string | undefined;
   /** The built admin console, served at `/` (default: dist/web/console). */
   webRoot?: string;
+  /** What `GET /api/v1/analytics/traffic` reports on (the gateway's analytics); absent, every report is empty. */
+  traffic?: TrafficSource | undefined;
 }
 
 const CONSOLE_ROLES = ['admin', 'api-editor', 'viewer'] as const;
@@ -155,6 +162,9 @@ export async function buildAdminApi(options: AdminApiOptions): Promise<FastifyIn
       await api.register(appRoutes(options.deps));
       await api.register(userRoutes(options.deps));
       await api.register(auditRoutes(options.deps));
+      await api.register(policyRoutes(policyRegistry()));
+      await api.register(conditionRoutes());
+      await api.register(analyticsRoutes(options.deps.clock, options.traffic));
     },
     { prefix: API_PREFIX },
   );

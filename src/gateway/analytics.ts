@@ -1,4 +1,7 @@
-// One analytics record per call, handed to a sink off the hot path; the store and dashboards come later.
+// One analytics record per call, handed to a sink off the hot path; the in-memory sink also answers traffic reports.
+import { trafficReport, type TrafficQuery, type TrafficReport, type TrafficSource } from './traffic.ts';
+
+export type { TrafficBucket, TrafficQuery, TrafficReport, TrafficSource } from './traffic.ts';
 
 export interface AnalyticsRecord {
   at: number;
@@ -21,8 +24,8 @@ export interface AnalyticsSink {
   write(record: AnalyticsRecord): void;
 }
 
-/** Keeps the last records in memory (tests, and a small "recent calls" view until the analytics store exists). */
-export class MemoryAnalytics implements AnalyticsSink {
+/** Keeps the last records in memory (tests, and the console's traffic view until the analytics store exists). */
+export class MemoryAnalytics implements AnalyticsSink, TrafficSource {
   readonly records: AnalyticsRecord[] = [];
   readonly #limit: number;
   constructor(limit = 10_000) {
@@ -31,6 +34,10 @@ export class MemoryAnalytics implements AnalyticsSink {
   write(record: AnalyticsRecord): void {
     this.records.push(record);
     if (this.records.length > this.#limit) this.records.splice(0, this.records.length - this.#limit);
+  }
+  /** A report over the records still held: older calls have dropped out of it. */
+  traffic(query: TrafficQuery): TrafficReport {
+    return trafficReport(this.records, query);
   }
 }
 

@@ -2,12 +2,15 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Description, DisplayName, Name, Timestamp } from './common.ts';
 
+/** The longest condition a step, flow or fault rule may hold. */
+export const MAX_CONDITION_LENGTH = 4000;
+
 export const Step = Type.Object(
   {
     policy: Type.String({ pattern: '^[a-z][a-z0-9-]{0,62}$', description: 'The policy this step runs, e.g. `oauth-v2`, `quota`.' }),
     name: Type.Optional(Name),
     condition: Type.Optional(
-      Type.String({ maxLength: 4000, description: 'Apigee condition; the step runs only when it holds. Example: `request.verb = "GET"`.' }),
+      Type.String({ maxLength: MAX_CONDITION_LENGTH, description: 'Apigee condition; the step runs only when it holds. Example: `request.verb = "GET"`.' }),
     ),
     continueOnError: Type.Optional(Type.Boolean({ description: 'When true, a failure of this step does not raise a fault.' })),
     config: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: "The policy's configuration; see the policy's reference page." })),
@@ -30,7 +33,7 @@ export const ConditionalFlow = Type.Object(
   {
     name: Name,
     description: Type.Optional(Description),
-    condition: Type.Optional(Type.String({ maxLength: 4000, description: 'When it holds, this flow runs; the first matching flow wins. No condition: always matches.' })),
+    condition: Type.Optional(Type.String({ maxLength: MAX_CONDITION_LENGTH, description: 'When it holds, this flow runs; the first matching flow wins. No condition: always matches.' })),
     request: Type.Optional(Type.Array(Step, { maxItems: 100, description: 'Steps run on the request when this flow matched.' })),
     response: Type.Optional(Type.Array(Step, { maxItems: 100, description: 'Steps run on the response when this flow matched.' })),
   },
@@ -41,7 +44,7 @@ export type ConditionalFlow = Static<typeof ConditionalFlow>;
 export const FaultRule = Type.Object(
   {
     name: Name,
-    condition: Type.Optional(Type.String({ maxLength: 4000, description: 'Usually on `fault.name`; the first matching rule runs.' })),
+    condition: Type.Optional(Type.String({ maxLength: MAX_CONDITION_LENGTH, description: 'Usually on `fault.name`; the first matching rule runs.' })),
     steps: Type.Array(Step, { maxItems: 100, description: 'Steps run when this rule matches, e.g. an assign-message that shapes the error.' }),
   },
   { title: 'fault rule', additionalProperties: false },

@@ -88,6 +88,13 @@ const POLICY: Record<string, Allowed> = {
   // Audit: admins and auditors.
   'GET /api/v1/audit': AUDIT,
 
+  // What the console reads besides resources: the policy catalogue and traffic like any other read; the condition
+  // check with the people who write conditions. (The check is a POST only because a condition may be long.)
+  'GET /api/v1/policies': READ,
+  'GET /api/v1/policies/:name': READ,
+  'POST /api/v1/conditions/check': EDIT_APIS,
+  'GET /api/v1/analytics/traffic': READ,
+
   // The caller's own account and tokens: anyone signed in.
   'GET /api/v1/me': SELF,
   'GET /api/v1/tokens': SELF,
