@@ -156,7 +156,17 @@ export async function start(options: StartOptions): Promise<Running> {
     // One store of analytics: the gateway writes to it, the management API's traffic reports read it.
     const analytics = options.analytics ?? new MemoryAnalytics();
     servers.admin = await buildAdminApi({ deps, health, version: VERSION, logLevel, internalToken, traffic: analytics });
-    servers.hub = await buildHubServer({ health, logLevel });
+    servers.hub = await buildHubServer({
+      health,
+      logLevel,
+      deps,
+      version: VERSION,
+      signup: config.hub.signup,
+      traffic: analytics,
+      // Read per request: the gateway listens after the hub is built.
+      gatewayUrl: () => config.gateway.publicUrl ?? urlOf(servers.gateway as Server, config.gateway.host),
+      gatewayLocalUrl: () => localUrl(servers.gateway as Server, config.gateway.host),
+    });
     servers.gateway = createGatewayServer({ runtime, health, clock, analytics: offHotPath(analytics), log });
 
     const drains = [servers.gateway, servers.admin.server, servers.hub.server].map(trackResponses) as [() => void, () => void, () => void];

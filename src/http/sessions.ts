@@ -69,7 +69,7 @@ export function readSessionCookie(request: FastifyRequest, surface: SessionSurfa
 }
 
 /** HttpOnly (scripts never see it), SameSite=Strict (no cross-site sends), Secure when served over TLS. */
-function setSessionCookie(reply: FastifyReply, request: FastifyRequest, surface: SessionSurface, value: string, clear = false): void {
+export function setSessionCookie(reply: FastifyReply, request: FastifyRequest, surface: SessionSurface, value: string, clear = false): void {
   const attributes = ['Path=/', 'HttpOnly', 'SameSite=Strict', ...(request.protocol === 'https' ? ['Secure'] : []), ...(clear ? ['Max-Age=0'] : [])];
   reply.header('set-cookie', `${SESSION_COOKIES[surface]}=${clear ? '' : value}; ${attributes.join('; ')}`);
 }

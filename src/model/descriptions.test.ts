@@ -7,6 +7,7 @@ import { AppCreate, CredentialCreate } from './app.ts';
 import { AuditQuery } from './audit.ts';
 import { DeveloperSpec } from './developer.ts';
 import { KeyValueEntryPut, KeyValueEntryView, KeyValueMapListQuery, KeyValueMapScopeQuery, KeyValueMapSpec, KeyValueMapView } from './key-value-map.ts';
+import { CatalogueProduct, HubAppCreate, HubAppUpdate, HubAppView, HubSessionExtras, HubTrafficReport, SignupBody, TokenRequest, TokenResult, TrafficQueryString, TryRequest, TryResult } from './hub.ts';
 import { ProductSpec } from './product.ts';
 import { PersonalTokenCreate, UserCreate, UserUpdate } from './user.ts';
 
@@ -23,7 +24,7 @@ function undocumented(schema: Json, path: string, out: string[]): void {
 }
 
 describe('wire schemas', () => {
-  const schemas: Record<string, TSchema> = { ApiSpec, ProductSpec, DeveloperSpec, AppCreate, CredentialCreate, UserCreate, UserUpdate, PersonalTokenCreate, AuditQuery, DesiredState, KeyValueMapSpec, KeyValueMapView, KeyValueMapScopeQuery, KeyValueMapListQuery, KeyValueEntryPut, KeyValueEntryView };
+  const schemas: Record<string, TSchema> = { ApiSpec, ProductSpec, DeveloperSpec, AppCreate, CredentialCreate, UserCreate, UserUpdate, PersonalTokenCreate, AuditQuery, DesiredState, KeyValueMapSpec, KeyValueMapView, KeyValueMapScopeQuery, KeyValueMapListQuery, KeyValueEntryPut, KeyValueEntryView, SignupBody, HubSessionExtras, CatalogueProduct, HubAppCreate, HubAppUpdate, HubAppView, TokenRequest, TokenResult, TryRequest, TryResult, TrafficQueryString, HubTrafficReport };
   for (const [name, schema] of Object.entries(schemas)) {
     it(`${name} describes every field`, () => {
       const missing: string[] = [];
