@@ -1,23 +1,21 @@
 // The frame around every page: the header with who is signed in, and the navigation (a burger menu on phones).
-import { ActionIcon, AppShell, Avatar, Badge, Burger, Group, Menu, NavLink, ScrollArea, Text, Tooltip, UnstyledButton, useMantineColorScheme } from '@mantine/core';
+import { AppShell, Badge, Burger, Group, Menu, NavLink, ScrollArea, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import {
-  IconChevronDown,
   IconDatabase,
   IconGauge,
   IconHistory,
   IconKey,
   IconLogout,
-  IconMoon,
   IconPackage,
   IconRoute,
   IconShieldLock,
-  IconSun,
   IconUsers,
 } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { Link, useLocation } from 'react-router';
 import { ROLE_LABELS, useSession } from '../lib/session.tsx';
+import { AccountButton, ColorSchemeToggle } from '../../shared/header.tsx';
 
 interface NavItem {
   to: string;
@@ -26,17 +24,10 @@ interface NavItem {
   show: boolean;
 }
 
-function initials(name: string): string {
-  const parts = name.split(/[\s@.]+/).filter(Boolean);
-  return ((parts[0]?.[0] ?? '?') + (parts[1]?.[0] ?? '')).toUpperCase();
-}
-
 export function Shell({ children }: { children: ReactNode }) {
   const [opened, { toggle, close }] = useDisclosure(false);
   const { user, can, signOut } = useSession();
   const location = useLocation();
-  const { colorScheme, setColorScheme } = useMantineColorScheme();
-  const dark = colorScheme === 'dark';
 
   const items: NavItem[] = [
     { to: '/', label: 'Overview', icon: <IconGauge size={18} aria-hidden />, show: true },
@@ -70,24 +61,10 @@ export function Shell({ children }: { children: ReactNode }) {
             </UnstyledButton>
           </Group>
           <Group gap="xs" wrap="nowrap">
-            <Tooltip label={dark ? 'Light mode' : 'Dark mode'}>
-              <ActionIcon variant="subtle" color="gray" size="lg" onClick={() => setColorScheme(dark ? 'light' : 'dark')} aria-label={dark ? 'Switch to light mode' : 'Switch to dark mode'}>
-                {dark ? <IconSun size={18} aria-hidden /> : <IconMoon size={18} aria-hidden />}
-              </ActionIcon>
-            </Tooltip>
+            <ColorSchemeToggle />
             <Menu position="bottom-end" width={260} withinPortal>
               <Menu.Target>
-                <UnstyledButton aria-label={`Account menu, signed in as ${name}`} data-testid="account-menu">
-                  <Group gap={8} wrap="nowrap">
-                    <Avatar color="teal" radius="xl" size={32}>
-                      {initials(name)}
-                    </Avatar>
-                    <Text size="sm" fw={500} visibleFrom="sm" maw={200} truncate>
-                      {name}
-                    </Text>
-                    <IconChevronDown size={14} aria-hidden />
-                  </Group>
-                </UnstyledButton>
+                <AccountButton name={name} />
               </Menu.Target>
               <Menu.Dropdown>
                 <Menu.Label>Signed in as</Menu.Label>

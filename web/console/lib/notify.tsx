@@ -1,7 +1,7 @@
 // Notifications for the outcome of an action: what happened, or what the server said went wrong.
 import { notifications } from '@mantine/notifications';
 import { IconAlertTriangle, IconCheck } from '@tabler/icons-react';
-import { asProblem } from './load.ts';
+import { asProblem } from '../../shared/load.ts';
 
 /** At most this many at once: the newest replaces the oldest rather than waiting in a queue behind it. */
 const LIMIT = 4;

@@ -5,11 +5,12 @@ import { useState, type FormEvent } from 'react';
 import type { ApiView } from '../../../src/model/api.ts';
 import type { KeyValueEntryView, KeyValueMapSpec, KeyValueMapView } from '../../../src/model/key-value-map.ts';
 import { api, seg, type ProblemError } from '../../shared/api.ts';
-import { ConfirmButton } from '../components/confirm.tsx';
+import { ConfirmButton } from '../../shared/confirm.tsx';
 import { Empty, ErrorAlert, fieldError, Loading, PageHeader } from '../components/page.tsx';
 import { ScrollTable } from '../components/table.tsx';
 import { formatDateTime } from '../lib/format.ts';
-import { asProblem, fetchAll, useLoad } from '../lib/load.ts';
+import { asProblem, useLoad } from '../../shared/load.ts';
+import { fetchAll } from '../lib/fetch-all.ts';
 import { run } from '../lib/notify.tsx';
 import { useSession } from '../lib/session.tsx';
 

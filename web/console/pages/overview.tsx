@@ -12,7 +12,8 @@ import { api } from '../../shared/api.ts';
 import { ErrorAlert, Loading } from '../components/page.tsx';
 import { ScrollTable } from '../components/table.tsx';
 import { formatMs, formatNumber, formatTick, formatTime, percent } from '../lib/format.ts';
-import { fetchAll, useLoad } from '../lib/load.ts';
+import { useLoad } from '../../shared/load.ts';
+import { fetchAll } from '../lib/fetch-all.ts';
 import { useSession } from '../lib/session.tsx';
 import type { Traffic } from '../lib/wire.ts';
 

@@ -2,7 +2,7 @@
 import { Alert, Anchor, Box, Button, Center, Group, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { IconAlertTriangle, IconInfoCircle, IconShieldLock } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
-import { asProblem } from '../lib/load.ts';
+import { asProblem } from '../../shared/load.ts';
 import { useSession } from '../lib/session.tsx';
 
 export function SignInPage({ notice }: { notice?: string }) {

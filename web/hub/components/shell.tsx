@@ -1,15 +1,11 @@
 // The frame of every page: the header (navigation on laptops, a burger on phones) and the account menu.
-import { ActionIcon, AppShell, Avatar, Badge, Burger, Button, Container, Divider, Group, Menu, NavLink, Stack, Text, Tooltip, UnstyledButton, useMantineColorScheme } from '@mantine/core';
+import { AppShell, Badge, Burger, Button, Container, Divider, Group, Menu, NavLink, Stack, Text, UnstyledButton } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
-import { IconApps, IconBooks, IconChevronDown, IconLogin, IconLogout, IconMoon, IconShieldLock, IconSun, IconUserPlus } from '@tabler/icons-react';
+import { IconApps, IconBooks, IconLogin, IconLogout, IconShieldLock, IconUserPlus } from '@tabler/icons-react';
 import { useEffect, type ReactNode } from 'react';
 import { Link, useLocation } from 'react-router';
 import { useSession } from '../lib/session.tsx';
-
-function initials(name: string): string {
-  const parts = name.split(/[\s@.]+/).filter(Boolean);
-  return ((parts[0]?.[0] ?? '?') + (parts[1]?.[0] ?? '')).toUpperCase();
-}
+import { AccountButton, ColorSchemeToggle } from '../../shared/header.tsx';
 
 const SECTIONS = [
   { to: '/', label: 'Catalogue', icon: IconBooks },
@@ -20,8 +16,6 @@ export function Shell({ children }: { children: ReactNode }) {
   const [opened, { toggle, close }] = useDisclosure(false);
   const { session, user, signOut } = useSession();
   const location = useLocation();
-  const { colorScheme, setColorScheme } = useMantineColorScheme();
-  const dark = colorScheme === 'dark';
   const active = (to: string) => (to === '/' ? location.pathname === '/' || location.pathname.startsWith('/products') : location.pathname.startsWith(to));
   const name = user?.displayName || user?.email || '';
   const canSignUp = session !== undefined && session.signup !== 'closed';
@@ -55,25 +49,11 @@ export function Shell({ children }: { children: ReactNode }) {
               </Group>
             </Group>
             <Group gap="xs" wrap="nowrap">
-              <Tooltip label={dark ? 'Light mode' : 'Dark mode'}>
-                <ActionIcon variant="subtle" color="gray" size="lg" onClick={() => setColorScheme(dark ? 'light' : 'dark')} aria-label={dark ? 'Switch to light mode' : 'Switch to dark mode'}>
-                  {dark ? <IconSun size={18} aria-hidden /> : <IconMoon size={18} aria-hidden />}
-                </ActionIcon>
-              </Tooltip>
+              <ColorSchemeToggle />
               {user ? (
                 <Menu position="bottom-end" width={260} withinPortal>
                   <Menu.Target>
-                    <UnstyledButton aria-label={`Account menu, signed in as ${name}`} data-testid="account-menu">
-                      <Group gap={8} wrap="nowrap">
-                        <Avatar color="teal" radius="xl" size={32}>
-                          {initials(name)}
-                        </Avatar>
-                        <Text size="sm" fw={500} visibleFrom="md" maw={180} truncate>
-                          {name}
-                        </Text>
-                        <IconChevronDown size={14} aria-hidden />
-                      </Group>
-                    </UnstyledButton>
+                    <AccountButton name={name} />
                   </Menu.Target>
                   <Menu.Dropdown>
                     <Menu.Label>Signed in as</Menu.Label>

@@ -6,7 +6,7 @@ import { api } from '../../shared/api.ts';
 import { ProductStatusBadge } from '../components/badges.tsx';
 import { Empty, Loading, ProblemAlert } from '../components/states.tsx';
 import { formatDate } from '../lib/format.ts';
-import { useLoad } from '../lib/load.ts';
+import { useLoad } from '../../shared/load.ts';
 import { useSession } from '../lib/session.tsx';
 import type { HubAppView } from '../lib/wire.ts';
 

@@ -4,7 +4,7 @@ import { IconArrowRight, IconKey, IconPackage, IconPackageOff } from '@tabler/ic
 import { Link } from 'react-router';
 import { api } from '../../shared/api.ts';
 import { Empty, Loading, ProblemAlert } from '../components/states.tsx';
-import { useLoad } from '../lib/load.ts';
+import { useLoad } from '../../shared/load.ts';
 import { useSession } from '../lib/session.tsx';
 import type { CatalogueProductSummary } from '../lib/wire.ts';
 

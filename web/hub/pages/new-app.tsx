@@ -5,7 +5,7 @@ import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { api } from '../../shared/api.ts';
 import { AppFields, appBody, checkAppForm, type AppFormValues } from '../components/app-form.tsx';
 import { Loading, ProblemAlert } from '../components/states.tsx';
-import { asProblem, useLoad } from '../lib/load.ts';
+import { asProblem, useLoad } from '../../shared/load.ts';
 import { useSecrets } from '../lib/secrets.tsx';
 import { useSession } from '../lib/session.tsx';
 import type { CatalogueProductSummary, HubAppView } from '../lib/wire.ts';

@@ -6,7 +6,7 @@ import { api, seg } from '../../shared/api.ts';
 import { CopyField } from '../components/copy.tsx';
 import { OpenApiView } from '../components/openapi.tsx';
 import { Loading, ProblemAlert } from '../components/states.tsx';
-import { useLoad } from '../lib/load.ts';
+import { useLoad } from '../../shared/load.ts';
 import { useSession } from '../lib/session.tsx';
 import type { CatalogueApi, CatalogueProduct } from '../lib/wire.ts';
 

@@ -3,7 +3,7 @@ import { Alert, Anchor, Button, Center, Paper, PasswordInput, Stack, Text, TextI
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { Link, Navigate, useLocation, useNavigate } from 'react-router';
-import { asProblem } from '../lib/load.ts';
+import { asProblem } from '../../shared/load.ts';
 import { useSession } from '../lib/session.tsx';
 
 /** Where to go after signing in: the page that sent the visitor here, or their apps. */

@@ -7,7 +7,7 @@ import { api } from '../../../shared/api.ts';
 import { Empty, ErrorAlert, Loading, PageHeader } from '../../components/page.tsx';
 import { ScrollTable } from '../../components/table.tsx';
 import { formatDateTime } from '../../lib/format.ts';
-import { asProblem, useLoad } from '../../lib/load.ts';
+import { asProblem, useLoad } from '../../../shared/load.ts';
 import { notifyError } from '../../lib/notify.tsx';
 import { useSession } from '../../lib/session.tsx';
 

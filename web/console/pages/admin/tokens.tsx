@@ -4,12 +4,12 @@ import { IconKey, IconPlus } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import type { PersonalTokenCreate, PersonalTokenView } from '../../../../src/model/user.ts';
 import { api, seg, type ProblemError } from '../../../shared/api.ts';
-import { ConfirmButton } from '../../components/confirm.tsx';
+import { ConfirmButton } from '../../../shared/confirm.tsx';
 import { Empty, ErrorAlert, fieldError, Loading, PageHeader } from '../../components/page.tsx';
 import { SecretOnce } from '../../components/secret.tsx';
 import { ScrollTable } from '../../components/table.tsx';
 import { formatDateTime } from '../../lib/format.ts';
-import { asProblem, useLoad } from '../../lib/load.ts';
+import { asProblem, useLoad } from '../../../shared/load.ts';
 import { run } from '../../lib/notify.tsx';
 import { useSession } from '../../lib/session.tsx';
 

@@ -5,12 +5,13 @@ import { IconShieldLock, IconUserCheck, IconUserPlus } from '@tabler/icons-react
 import { useState, type FormEvent } from 'react';
 import type { Role, UserCreate, UserUpdate, UserView } from '../../../../src/model/user.ts';
 import { api, seg, type ProblemError } from '../../../shared/api.ts';
-import { ConfirmButton } from '../../components/confirm.tsx';
+import { ConfirmButton } from '../../../shared/confirm.tsx';
 import { Empty, ErrorAlert, fieldError, Loading, PageHeader } from '../../components/page.tsx';
 import { StatusBadge } from '../../components/status.tsx';
 import { ScrollTable } from '../../components/table.tsx';
 import { formatDateTime } from '../../lib/format.ts';
-import { asProblem, fetchAll, useLoad } from '../../lib/load.ts';
+import { asProblem, useLoad } from '../../../shared/load.ts';
+import { fetchAll } from '../../lib/fetch-all.ts';
 import { notifySuccess, run } from '../../lib/notify.tsx';
 import { ROLE_LABELS, useSession } from '../../lib/session.tsx';
 

@@ -9,7 +9,8 @@ import { Empty, ErrorAlert, fieldError, Loading, PageHeader } from '../../compon
 import { StatusBadge } from '../../components/status.tsx';
 import { ScrollTable } from '../../components/table.tsx';
 import { formatDateTime } from '../../lib/format.ts';
-import { asProblem, fetchAll, useLoad } from '../../lib/load.ts';
+import { asProblem, useLoad } from '../../../shared/load.ts';
+import { fetchAll } from '../../lib/fetch-all.ts';
 import { notifySuccess } from '../../lib/notify.tsx';
 import { useSession } from '../../lib/session.tsx';
 

@@ -24,7 +24,7 @@ import {
 } from '@tabler/icons-react';
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { ApiSpec, ConditionalFlow, Step } from '../../../../src/model/api.ts';
-import type { Loaded } from '../../lib/load.ts';
+import type { Loaded } from '../../../shared/load.ts';
 import type { PolicyInfo } from '../../lib/wire.ts';
 import { ConditionInput } from './condition-input.tsx';
 import { flowLabel, keyOf, move, replaceFlow, stepsAt, uniqueFlowName, uniqueStepName, withFlows, withSteps, type FlowRef, type Leg, type StepRef } from './flow-model.ts';

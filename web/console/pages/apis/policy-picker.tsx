@@ -4,7 +4,7 @@ import { IconSearch } from '@tabler/icons-react';
 import { useState } from 'react';
 import { InlineMarkdown } from '../../components/markdown.tsx';
 import { ErrorAlert, Loading } from '../../components/page.tsx';
-import type { Loaded } from '../../lib/load.ts';
+import type { Loaded } from '../../../shared/load.ts';
 import type { PolicyInfo } from '../../lib/wire.ts';
 import { policyIcon } from './flow-editor.tsx';
 

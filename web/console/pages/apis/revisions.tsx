@@ -5,13 +5,13 @@ import { IconCloudOff, IconCloudUpload, IconGitCompare, IconRocket } from '@tabl
 import { useEffect, useState } from 'react';
 import type { ApiView, DeploymentView, RevisionView } from '../../../../src/model/api.ts';
 import { api, seg, type ProblemError } from '../../../shared/api.ts';
-import { ConfirmButton } from '../../components/confirm.tsx';
+import { ConfirmButton } from '../../../shared/confirm.tsx';
 import { DiffView } from '../../components/diff-view.tsx';
 import { ErrorAlert, Loading } from '../../components/page.tsx';
 import { StatusBadge } from '../../components/status.tsx';
 import { ScrollTable } from '../../components/table.tsx';
 import { formatDateTime } from '../../lib/format.ts';
-import { asProblem, useLoad } from '../../lib/load.ts';
+import { asProblem, useLoad } from '../../../shared/load.ts';
 import { notifyError, notifySuccess } from '../../lib/notify.tsx';
 
 const pretty = (r: RevisionView | undefined) => (r ? `${JSON.stringify(r.spec, null, 2)}\n` : '');

@@ -8,12 +8,13 @@ import type { AppCreate, AppView, CredentialView } from '../../../../src/model/a
 import type { DeveloperView } from '../../../../src/model/developer.ts';
 import type { ProductView } from '../../../../src/model/product.ts';
 import { api, seg, type ProblemError } from '../../../shared/api.ts';
-import { ConfirmButton } from '../../components/confirm.tsx';
+import { ConfirmButton } from '../../../shared/confirm.tsx';
 import { Empty, ErrorAlert, fieldError, Loading, PageHeader } from '../../components/page.tsx';
 import { CopyValue, SecretOnce } from '../../components/secret.tsx';
 import { StatusBadge } from '../../components/status.tsx';
 import { formatDateTime } from '../../lib/format.ts';
-import { asProblem, fetchAll, useLoad } from '../../lib/load.ts';
+import { asProblem, useLoad } from '../../../shared/load.ts';
+import { fetchAll } from '../../lib/fetch-all.ts';
 import { run } from '../../lib/notify.tsx';
 import { useSession } from '../../lib/session.tsx';
 import { developerName, setDeveloperStatus } from './developers-page.tsx';

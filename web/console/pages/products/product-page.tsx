@@ -7,10 +7,11 @@ import { useNavigate, useParams } from 'react-router';
 import type { ApiView } from '../../../../src/model/api.ts';
 import type { ProductSpec, ProductView } from '../../../../src/model/product.ts';
 import { api, seg, type ProblemError } from '../../../shared/api.ts';
-import { ConfirmButton } from '../../components/confirm.tsx';
+import { ConfirmButton } from '../../../shared/confirm.tsx';
 import { ErrorAlert, fieldError, Loading, PageHeader } from '../../components/page.tsx';
 import { StatusBadge } from '../../components/status.tsx';
-import { asProblem, fetchAll, useLoad } from '../../lib/load.ts';
+import { asProblem, useLoad } from '../../../shared/load.ts';
+import { fetchAll } from '../../lib/fetch-all.ts';
 import { notifySuccess, run } from '../../lib/notify.tsx';
 import { useSession } from '../../lib/session.tsx';
 

@@ -8,7 +8,8 @@ import { seg } from '../../../shared/api.ts';
 import { Empty, ErrorAlert, Loading, PageHeader } from '../../components/page.tsx';
 import { StatusBadge } from '../../components/status.tsx';
 import { formatNumber } from '../../lib/format.ts';
-import { fetchAll, useLoad } from '../../lib/load.ts';
+import { useLoad } from '../../../shared/load.ts';
+import { fetchAll } from '../../lib/fetch-all.ts';
 import { useSession } from '../../lib/session.tsx';
 
 export function quotaText(quota: ProductView['quota']): string | undefined {

@@ -3,7 +3,7 @@ import { Alert, Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/
 import { IconEyeOff, IconRefresh } from '@tabler/icons-react';
 import { api, seg } from '../../../shared/api.ts';
 import { CredentialProducts } from '../../components/badges.tsx';
-import { ConfirmButton } from '../../components/confirm.tsx';
+import { ConfirmButton } from '../../../shared/confirm.tsx';
 import { CopyField } from '../../components/copy.tsx';
 import { formatDate } from '../../lib/format.ts';
 import { useSecrets } from '../../lib/secrets.tsx';

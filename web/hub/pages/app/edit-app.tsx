@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import { api, seg } from '../../../shared/api.ts';
 import { AppFields, appBody, checkAppForm, type AppFormValues } from '../../components/app-form.tsx';
 import { Loading, ProblemAlert } from '../../components/states.tsx';
-import { asProblem, useLoad } from '../../lib/load.ts';
+import { asProblem, useLoad } from '../../../shared/load.ts';
 import type { CatalogueProductSummary, HubAppView } from '../../lib/wire.ts';
 
 function valuesOf(app: HubAppView): AppFormValues {

@@ -5,7 +5,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api, seg } from '../../../shared/api.ts';
 import { CopyField } from '../../components/copy.tsx';
 import { ProblemAlert } from '../../components/states.tsx';
-import { asProblem } from '../../lib/load.ts';
+import { asProblem } from '../../../shared/load.ts';
 import { useSecrets } from '../../lib/secrets.tsx';
 import type { HubAppView, TokenResult } from '../../lib/wire.ts';
 import type { ProblemError } from '../../../shared/api.ts';

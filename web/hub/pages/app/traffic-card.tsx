@@ -6,7 +6,7 @@ import { useState } from 'react';
 import { api, seg } from '../../../shared/api.ts';
 import { Empty, Loading, ProblemAlert } from '../../components/states.tsx';
 import { formatDate, formatTime, statusColor } from '../../lib/format.ts';
-import { useLoad } from '../../lib/load.ts';
+import { useLoad } from '../../../shared/load.ts';
 import type { HubTrafficReport } from '../../lib/wire.ts';
 
 const RANGES = [

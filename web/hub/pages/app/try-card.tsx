@@ -5,7 +5,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { api, seg, type ProblemError } from '../../../shared/api.ts';
 import { ProblemAlert } from '../../components/states.tsx';
 import { prettyBody, statusColor } from '../../lib/format.ts';
-import { asProblem } from '../../lib/load.ts';
+import { asProblem } from '../../../shared/load.ts';
 import type { HubAppView, TryResult } from '../../lib/wire.ts';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'];

@@ -1,6 +1,6 @@
-// Loading data for a page: the last good value, the error as the server told it, and a way to load again.
+// Loading data for a page (both web apps): the last good value, the error as the server told it, and a way to load again.
 import { useCallback, useEffect, useState } from 'react';
-import { api, ProblemError } from '../../shared/api.ts';
+import { ProblemError } from './api.ts';
 
 export interface Loaded<T> {
   data: T | undefined;
@@ -40,23 +40,4 @@ export function useLoad<T>(load: () => Promise<T>, deps: readonly unknown[]): Lo
   const setData = useCallback((data: T) => setState({ key, data, loading: false }), [key]);
   const current = state.key === key;
   return { data: current ? state.data : undefined, error: current ? state.error : undefined, loading: state.loading || !current, reload, setData };
-}
-
-interface Page<T> {
-  items: T[];
-  nextCursor?: string | null;
-}
-
-/** Every item of a paged list (the console's lists are small; it stops after 20 pages of 500). */
-export async function fetchAll<T>(path: string): Promise<T[]> {
-  const items: T[] = [];
-  let cursor: string | null | undefined;
-  for (let i = 0; i < 20; i++) {
-    const sep = path.includes('?') ? '&' : '?';
-    const page = await api.get<Page<T>>(`${path}${sep}limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
-    items.push(...page.items);
-    cursor = page.nextCursor;
-    if (!cursor) break;
-  }
-  return items;
 }
