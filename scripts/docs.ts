@@ -9,6 +9,7 @@ import { buildAdminApi } from '../src/admin-api/server.ts';
 import { SETTINGS } from '../src/config/settings.ts';
 import { DesiredState } from '../src/declarative/schema.ts';
 import { errorCatalogue } from '../src/errors.ts';
+import { buildHubServer } from '../src/hub-api/server.ts';
 import { BUILT_IN_POLICIES } from '../src/policies/index.ts';
 import { GENERATED, renderObject, renderPolicy } from '../src/policies/reference.ts';
 import { ChangeFeed } from '../src/manage/changes.ts';
@@ -91,6 +92,53 @@ export async function renderManagementApi(): Promise<string> {
   }
 }
 
+const HUB_ACCESS: Record<string, string> = {
+  public: 'anybody',
+  'signed-in': 'any signed-in account',
+  developer: 'developer (own apps)',
+  'developer-change': 'active developer (own apps)',
+};
+
+export async function renderHubApi(): Promise<string> {
+  const { store } = await openStore({ sqliteFile: ':memory:' });
+  try {
+    const app = await buildHubServer({
+      deps: { store, clock: systemClock, changes: new ChangeFeed() },
+      health: { store, draining: () => false },
+      version: 'docs',
+      signup: 'open',
+      gatewayUrl: () => 'http://localhost:8080',
+      gatewayLocalUrl: () => 'http://127.0.0.1:8080',
+      logLevel: false,
+    });
+    const doc = app.swagger() as { paths: Record<string, Record<string, OpenApiOperation & { 'x-gatehouse-access'?: string }>> };
+    await app.close();
+    const lines = [
+      GENERATED,
+      '',
+      '# Developer hub API',
+      '',
+      'The JSON API behind the developer hub, on the hub port (8082 by default) under `/api/v1`. The web app uses it;',
+      'so may your own portal. A session comes from `POST /api/v1/session` (or `/signup`) as an HttpOnly cookie;',
+      'changes also need the `x-csrf-token` header that `GET /api/v1/session` hands out. A developer only ever sees',
+      "their own apps: another developer's app answers 404. The full schema is `GET /api/v1/openapi.json` on the hub port.",
+      '',
+      '| method | path | what it does | who |',
+      '| --- | --- | --- | --- |',
+    ];
+    for (const [path, methods] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(methods)) {
+        const access = op['x-gatehouse-access'];
+        lines.push(`| ${method.toUpperCase()} | \`${path}\` | ${op.summary ?? ''} | ${access ? (HUB_ACCESS[access] ?? access) : '—'} |`);
+      }
+    }
+    lines.push('');
+    return lines.join('\n');
+  } finally {
+    await store.close();
+  }
+}
+
 export function renderDeclarativeFile(): string {
   const lines = [
     GENERATED,
@@ -124,6 +172,7 @@ export async function generateDocs(): Promise<Record<string, string>> {
     'docs/reference/errors.md': renderErrors(),
     'docs/reference/configuration.md': renderConfiguration(),
     'docs/reference/management-api.md': await renderManagementApi(),
+    'docs/reference/hub-api.md': await renderHubApi(),
     'docs/reference/declarative-file.md': renderDeclarativeFile(),
   };
 }

@@ -82,7 +82,7 @@ function jsonErrorDetail(text: string, fallback: Error): string {
 
 export async function buildAdminApi(options: AdminApiOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logLevel === false ? false : { level: options.logLevel ?? 'info', redact: ['req.headers.authorization'] },
+    logger: options.logLevel === false ? false : { level: options.logLevel ?? 'info', redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'] },
     bodyLimit: BODY_LIMIT,
     genReqId: () => randomUUID(),
     requestIdHeader: false,
