@@ -24,7 +24,8 @@ import { keyValueMapRoutes } from './routes/key-value-maps.ts';
 import { policyRoutes } from './routes/policies.ts';
 import { productRoutes } from './routes/products.ts';
 import { userRoutes } from './routes/users.ts';
-import { validatorCompiler } from './validation.ts';
+import { validatorCompiler } from '../http/validation.ts';
+import { acceptJsonBodies } from '../http/json-body.ts';
 
 export const API_PREFIX = '/api/v1';
 export const BODY_LIMIT = 1024 * 1024;
@@ -63,23 +64,6 @@ function describeAccess({ schema, url, route }: { schema: unknown; url: string; 
   return { schema: { ...base, description, 'x-gatehouse-roles': access, ...(access === 'public' ? { security: [] } : {}) }, url };
 }
 
-function holdsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(holdsNul);
-  if (value !== null && typeof value === 'object') return Object.entries(value).some(([k, v]) => k.includes('\u0000') || holdsNul(v));
-  return false;
-}
-
-/** The parser's own words (they name the position) rather than Fastify's generic message. */
-function jsonErrorDetail(text: string, fallback: Error): string {
-  try {
-    JSON.parse(text);
-    return fallback.message; // valid JSON, refused for another reason (e.g. a __proto__ key)
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
 export async function buildAdminApi(options: AdminApiOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logLevel === false ? false : { level: options.logLevel ?? 'info', redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]'] },
@@ -94,22 +78,7 @@ export async function buildAdminApi(options: AdminApiOptions): Promise<FastifyIn
 
   app.setValidatorCompiler(validatorCompiler);
 
-  // JSON only: anything else is 415 rather than a string that fails validation with a puzzling message.
-  app.removeContentTypeParser('text/plain');
-  // An empty body with a JSON content type reads as "no body": action routes such as deploy take none.
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: BODY_LIMIT }, function parseJsonBody(request, body, done) {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') return done(null, undefined);
-    parseJson(request, text, (error, value) => {
-      if (error) return done(new GatehouseError('request.malformed_json', `The body is not valid JSON: ${jsonErrorDetail(text, error)}.`), undefined);
-      // PostgreSQL cannot store U+0000 in text; refuse it the same way on every store.
-      if (text.includes('\\u0000') && holdsNul(value)) {
-        return done(new GatehouseError('request.invalid', 'The body contains a NUL character (\\u0000), which no field may hold.'), undefined);
-      }
-      done(null, value);
-    });
-  });
+  acceptJsonBodies(app, BODY_LIMIT);
 
   app.addHook('onSend', async function addRequestId(request, reply) {
     reply.header('x-request-id', request.id);

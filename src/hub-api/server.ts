@@ -4,7 +4,8 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { validatorCompiler } from '../admin-api/validation.ts';
+import { validatorCompiler } from '../http/validation.ts';
+import { acceptJsonBodies } from '../http/json-body.ts';
 import { GatehouseError } from '../errors.ts';
 import type { TrafficSource } from '../gateway/traffic.ts';
 import { healthRoutes, type Health } from '../http/health.ts';
@@ -57,16 +58,6 @@ function describeAccess({ schema, url, route }: { schema: unknown; url: string; 
   return { schema: { ...base, description, 'x-gatehouse-access': access, ...(access === 'public' ? { security: [] } : {}) }, url };
 }
 
-/** The JSON parser's own words (they name the position) rather than Fastify's generic message. */
-function jsonErrorDetail(text: string, fallback: Error): string {
-  try {
-    JSON.parse(text);
-    return fallback.message;
-  } catch (error) {
-    return (error as Error).message;
-  }
-}
-
 export async function buildHubServer(options: HubServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logLevel === false ? false : { level: options.logLevel ?? 'info', redact: ['req.headers.cookie', 'req.headers["x-csrf-token"]'] },
@@ -79,17 +70,7 @@ export async function buildHubServer(options: HubServerOptions): Promise<Fastify
 
   app.setValidatorCompiler(validatorCompiler);
 
-  // JSON only: a cross-site form cannot send it without a CORS preflight, which the hub never grants.
-  app.removeContentTypeParser('text/plain');
-  const parseJson = app.getDefaultJsonParser('error', 'error');
-  app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: HUB_BODY_LIMIT }, function parseJsonBody(request, body, done) {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') return done(null, undefined);
-    parseJson(request, text, (error, value) => {
-      if (error) return done(new GatehouseError('request.malformed_json', `The body is not valid JSON: ${jsonErrorDetail(text, error)}.`), undefined);
-      done(null, value);
-    });
-  });
+  acceptJsonBodies(app, HUB_BODY_LIMIT);
 
   app.addHook('onSend', async function addRequestId(request, reply) {
     reply.header('x-request-id', request.id);

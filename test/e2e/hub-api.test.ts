@@ -176,6 +176,16 @@ describe('sign-up (open)', () => {
     expect(body.code).toBe('request.invalid');
     expect(body.errors).toEqual([{ path: '/password', message: 'must NOT have fewer than 12 characters' }]);
   });
+
+  it('refuses a NUL character in any field, and malformed JSON, with a clear 400 and no account made', async () => {
+    const nul = await json(await hub({ origin: gh.hub }, 'POST', '/signup', { email: 'nul@example.com', password: PASSWORD, displayName: 'A\u0000B' }));
+    expect(nul.status).toBe(400);
+    expect(nul.body).toMatchObject({ code: 'request.invalid', detail: expect.stringContaining('NUL') });
+    const malformed = await fetch(`${gh.hub}/api/v1/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email": ' });
+    expect(malformed.status).toBe(400);
+    expect(((await malformed.json()) as any).code).toBe('request.malformed_json');
+    expect((await gh.manage('GET', '/users/nul@example.com')).status).toBe(404);
+  });
 });
 
 describe('the session', () => {

@@ -2,7 +2,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { FastifySchemaCompiler } from 'fastify';
 import { GatehouseError } from '../errors.ts';
-import type { FieldProblem } from '../http/problem.ts';
+import type { FieldProblem } from './problem.ts';
 
 const shared = { allErrors: true, verbose: true, strict: false, removeAdditional: false, useDefaults: false } as const;
 const bodyAjv = new Ajv({ ...shared, coerceTypes: false });
