@@ -27,8 +27,8 @@ export const OAuthV2Config = Type.Object(
         'GenerateAccessToken (password grant) / refresh: refresh-token lifetime in milliseconds (Apigee `RefreshTokenExpiresIn`); -1 = never expires. Default 24 hours (Apigee: -1); each refresh issues a new refresh token with a fresh lifetime, so a client that refreshes at least daily stays signed in. Must be positive or -1.',
     }),
     grantType: Type.Optional(Type.String({ description: 'GenerateAccessToken / RefreshAccessToken: flow variable holding the grant type. Default: the form parameter, then the query parameter `grant_type`.' })),
-    userName: Type.Optional(Type.String({ description: 'GenerateAccessToken, password grant: flow variable holding the user name (Apigee `UserName`). Default: the `username` form parameter.' })),
-    passWord: Type.Optional(Type.String({ description: 'GenerateAccessToken, password grant: flow variable holding the password (Apigee `PassWord`). Default: the `password` form parameter.' })),
+    userName: Type.Optional(Type.String({ title: 'User name variable', description: 'GenerateAccessToken, password grant: flow variable holding the user name (Apigee `UserName`). Default: the `username` form parameter.' })),
+    passWord: Type.Optional(Type.String({ title: 'Password variable', description: 'GenerateAccessToken, password grant: flow variable holding the password (Apigee `PassWord`). Default: the `password` form parameter.' })),
     refreshToken: Type.Optional(Type.String({ description: 'Refresh grant: flow variable holding the refresh token (Apigee `RefreshToken`). Default: the `refresh_token` form parameter.' })),
     dialect: Type.Union([Type.Literal('rfc6749'), Type.Literal('apigee')], {
       default: 'rfc6749',
