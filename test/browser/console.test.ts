@@ -14,7 +14,7 @@ const CLIENT_ID = 'weather-client-0001';
 const CLIENT_SECRET = 'weather-secret-0123456789';
 
 /** Failed requests the scenarios provoke on purpose (wrong password, refused account, base path conflict). */
-const EXPECTED_HTTP_ERRORS = /Failed to load resource: the server responded with a status of (401|403|409)/;
+const EXPECTED_HTTP_ERRORS = /Failed to load resource: the server responded with a status of (401|403|409|412)/;
 const unexpected = (errors: string[]) => errors.filter((e) => !EXPECTED_HTTP_ERRORS.test(e));
 
 async function ok(gh: Gatehouse, method: string, path: string, body?: unknown): Promise<any> {
@@ -191,6 +191,18 @@ describe.skipIf(!browserAvailable())('the admin console', { timeout: 60_000 }, (
       await page.getByRole('article', { name: 'Product Weather' }).getByText('published', { exact: true }).waitFor();
       await page.getByRole('article', { name: 'Product Premium' }).getByText('manual approval').waitFor();
       await shot(page, 'console-products');
+    });
+
+    it("refuses to save a product someone else changed meanwhile, and says so (If-Match)", async () => {
+      await page.goto(`${gh.admin}/products/weather`);
+      const description = field(page, 'Description');
+      await description.waitFor();
+      await ok(gh, 'PUT', '/products/weather', { name: 'weather', displayName: 'Weather', description: 'Changed by a colleague.', apis: ['token', 'weather'], scopes: ['read'], published: true });
+      await description.fill('My edit.');
+      await page.getByRole('button', { name: 'Save product' }).click();
+      await page.getByRole('alert').filter({ hasText: 'The product was not saved' }).filter({ hasText: 'was changed by someone else since you read it' }).waitFor();
+      expect((await ok(gh, 'GET', '/products/weather')).description).toBe('Changed by a colleague.');
+      await nav(page, 'Products').click();
     });
 
     it("looks after a developer's apps: import keys, approve a pending product, revoke and approve, show a new secret once", async () => {

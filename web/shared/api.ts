@@ -46,6 +46,16 @@ export interface RequestOptions {
 }
 
 export async function request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
+  return (await exchange<T>(method, path, options)).body;
+}
+
+/** The body and the ETag of an answer: send the ETag back as If-Match, so a save never overwrites someone else's change. */
+export interface Versioned<T> {
+  body: T;
+  etag: string | undefined;
+}
+
+export async function exchange<T>(method: string, path: string, options: RequestOptions = {}): Promise<Versioned<T>> {
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD' && csrfToken) headers['x-csrf-token'] = csrfToken;
@@ -60,7 +70,8 @@ export async function request<T>(method: string, path: string, options: RequestO
   } catch (error) {
     throw new ProblemError({ status: 0, code: 'network', detail: `Could not reach the server: ${(error as Error).message}` });
   }
-  if (response.status === 204) return undefined as T;
+  const etag = response.headers.get('etag') ?? undefined;
+  if (response.status === 204) return { body: undefined as T, etag };
   const text = await response.text();
   let body: unknown = undefined;
   try {
@@ -73,7 +84,7 @@ export async function request<T>(method: string, path: string, options: RequestO
     const problem = (body && typeof body === 'object' ? body : {}) as Problem;
     throw new ProblemError({ ...problem, status: response.status, detail: problem.detail ?? (text.slice(0, 200) || response.statusText) });
   }
-  return body as T;
+  return { body: body as T, etag };
 }
 
 export const api = {

@@ -6,7 +6,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useNavigate, useParams } from 'react-router';
 import type { ApiView } from '../../../../src/model/api.ts';
 import type { ProductSpec, ProductView } from '../../../../src/model/product.ts';
-import { api, seg, type ProblemError } from '../../../shared/api.ts';
+import { api, exchange, seg, type ProblemError } from '../../../shared/api.ts';
 import { ConfirmButton } from '../../../shared/confirm.tsx';
 import { ErrorAlert, fieldError, Loading, PageHeader } from '../../components/page.tsx';
 import { StatusBadge } from '../../components/status.tsx';
@@ -88,7 +88,9 @@ export function ProductPage() {
   const navigate = useNavigate();
   const { can } = useSession();
   const readOnly = !can.editApis;
-  const product = useLoad(() => (creating ? Promise.resolve(undefined) : api.get<ProductView>(`/products/${seg(name)}`)), [name]);
+  // The ETag travels with the product: a save sends it as If-Match, so two admins editing at once cannot both win.
+  const loaded = useLoad(() => (creating ? Promise.resolve(undefined) : exchange<ProductView>('GET', `/products/${seg(name)}`)), [name]);
+  const product = { ...loaded, data: loaded.data?.body };
   const apis = useLoad(() => fetchAll<ApiView>('/apis'), []);
   const [form, setForm] = useState<Form>(EMPTY);
   const [busy, setBusy] = useState(false);
@@ -107,10 +109,13 @@ export function ProductPage() {
     setError(undefined);
     try {
       const body = specOf(form);
-      const saved = creating ? await api.post<ProductView>('/products', body) : await api.put<ProductView>(`/products/${seg(body.name)}`, body);
+      const answer = creating
+        ? await exchange<ProductView>('POST', '/products', { body })
+        : await exchange<ProductView>('PUT', `/products/${seg(body.name)}`, { body, headers: loaded.data?.etag ? { 'if-match': loaded.data.etag } : {} });
+      const saved = answer.body;
       notifySuccess(creating ? `Created ${saved.displayName ?? saved.name}` : `Saved ${saved.displayName ?? saved.name}`, saved.published ? 'It is published: developers see it in the hub.' : 'It is not published yet.');
       if (creating) navigate(`/products/${seg(saved.name)}`);
-      else product.setData(saved);
+      else loaded.setData(answer);
     } catch (e) {
       setError(asProblem(e));
     } finally {
