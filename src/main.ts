@@ -164,7 +164,7 @@ export async function start(options: StartOptions): Promise<Running> {
       signup: config.hub.signup,
       traffic: analytics,
       // Read per request: the gateway listens after the hub is built.
-      gatewayUrl: () => config.gateway.publicUrl ?? urlOf(servers.gateway as Server, config.gateway.host),
+      gatewayUrl: () => config.gateway.publicUrl?.replace(/\/$/, '') ?? urlOf(servers.gateway as Server, config.gateway.host),
       gatewayLocalUrl: () => localUrl(servers.gateway as Server, config.gateway.host),
     });
     servers.gateway = createGatewayServer({ runtime, health, clock, analytics: offHotPath(analytics), log });

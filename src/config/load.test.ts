@@ -7,7 +7,7 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config.gateway).toEqual({ port: 8080, host: '0.0.0.0' });
     expect(config.admin).toEqual({ port: 8081, host: '127.0.0.1' });
-    expect(config.hub).toEqual({ port: 8082, host: '0.0.0.0' });
+    expect(config.hub).toEqual({ port: 8082, host: '0.0.0.0', signup: 'open' });
     expect(config.dataDir).toBe('./data');
     expect(config.databaseUrl).toBeUndefined();
   });
@@ -31,6 +31,18 @@ describe('loadConfig', () => {
     const error = failure(() => loadConfig({ env: { GATEHOUSE_GATEWAY_PORT: 'eighty' } }));
     expect(error.code).toBe('config.invalid');
     expect(error.message).toBe('Invalid setting GATEHOUSE_GATEWAY_PORT from the environment: "eighty" is not an integer from 0 to 65535 (0 picks a free port).');
+  });
+
+  it('reads the hub sign-up mode and the gateway public URL, and refuses values they cannot take', () => {
+    const config = loadConfig({ env: { GATEHOUSE_HUB_SIGNUP: 'approval', GATEHOUSE_GATEWAY_PUBLIC_URL: 'https://api.example.com' } });
+    expect(config.hub.signup).toBe('approval');
+    expect(config.gateway.publicUrl).toBe('https://api.example.com');
+    expect(failure(() => loadConfig({ env: { GATEHOUSE_HUB_SIGNUP: 'invite' } })).message).toBe(
+      'Invalid setting GATEHOUSE_HUB_SIGNUP from the environment: "invite" is not one of open, approval, closed.',
+    );
+    for (const url of ['api.example.com', 'https://api.example.com/base', 'ftp://api.example.com']) {
+      expect(failure(() => loadConfig({ env: { GATEHOUSE_GATEWAY_PUBLIC_URL: url } })).message, url).toContain('GATEHOUSE_GATEWAY_PUBLIC_URL');
+    }
   });
 
   it('names the flag of a bad value and refuses ports out of range', () => {

@@ -272,6 +272,18 @@ describe('the catalogue', () => {
     expect(api.openapi.paths['/data/2.5/weather'].get.summary).toBe('Current weather in a city');
   });
 
+  it('names the gateway by its public URL when one is configured (behind a load balancer, say)', async () => {
+    const behind = await startGatehouse({ env: { GATEHOUSE_GATEWAY_PUBLIC_URL: 'https://api.example.com/' } });
+    try {
+      await apply(httpClient(behind.admin, ADMIN_TOKEN), parseDesiredState(FILE, { WEATHER_URL: weather.url, ECHO_URL: echo.url, BIG_URL: big.url }));
+      const { body } = await json(await hub({ origin: behind.hub }, 'GET', '/products/weather'));
+      expect(body.tokenEndpoints[0].url).toBe('https://api.example.com/oauth/token');
+      expect(body.apis.find((a: any) => a.name === 'weather').url).toBe('https://api.example.com/weather');
+    } finally {
+      await behind.close();
+    }
+  });
+
   it('answers 404 for a private, an unpublished and an unknown product alike', async () => {
     for (const name of ['partners', 'draft', 'nope']) {
       const { status, body } = await json(await hub({ origin: gh.hub }, 'GET', `/products/${name}`));
