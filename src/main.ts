@@ -16,6 +16,7 @@ import { CachedKeyValueMaps } from './gateway/kvm.ts';
 import { GatewayRuntime } from './gateway/runtime.ts';
 import { createGatewayServer } from './gateway/server.ts';
 import { MemoryCounters } from './counters/memory.ts';
+import { SigningKeys } from './oauth/signing-keys.ts';
 import { OpaqueTokens } from './oauth/tokens.ts';
 import { policyRegistry } from './policies/index.ts';
 import { MemoryResponseCacheStore } from './policies/response-cache/store.ts';
@@ -28,6 +29,9 @@ import { openStore, type SqlStore } from './store/index.ts';
 import { ValueCipher } from './util/cipher.ts';
 import { systemClock, type Clock } from './util/clock.ts';
 import { VERSION } from './version.ts';
+
+/** How often the schedule of JWT signing keys is checked (a key signs for 30 days, the next is published an hour ahead). */
+const KEY_ROTATION_CHECK_MS = 10 * 60 * 1000;
 
 export interface StartOptions {
   config: ServerConfig;
@@ -135,6 +139,9 @@ export async function start(options: StartOptions): Promise<Running> {
     },
   };
   const servers: { admin?: FastifyInstance; hub?: FastifyInstance; gateway?: Server } = {};
+  let rotation: NodeJS.Timeout | undefined;
+  /** The gateway as callers reach it; read late, since the gateway listens after the servers are built. */
+  const gatewayPublicUrl = () => config.gateway.publicUrl?.replace(/\/$/, '') ?? urlOf(servers.gateway as Server, config.gateway.host);
   try {
     const bootstrap = await bootstrapAdmin(deps, config.adminToken);
     const internalToken = randomBytes(32).toString('base64url');
@@ -144,12 +151,24 @@ export async function start(options: StartOptions): Promise<Running> {
       },
     };
     keys = new CachedKeys(store, deps.changes);
+    // JWT access tokens: signing keys live encrypted under the server secret, so they exist only where one does.
+    const signingKeys = kvmCipher ? new SigningKeys({ store, cipher: kvmCipher, clock }) : undefined;
+    await signingKeys?.reload();
+    const issuer = () => config.oauth.issuer ?? gatewayPublicUrl();
+    const tokens = new OpaqueTokens(store, clock, undefined, undefined, signingKeys ? { keys: signingKeys, issuer } : undefined);
+    await tokens.loadRevocations();
+    if (signingKeys) {
+      rotation = setInterval(() => {
+        signingKeys.rotateWhenDue().catch((error: unknown) => log.error('signing key rotation failed', error));
+      }, KEY_ROTATION_CHECK_MS);
+      rotation.unref();
+    }
     kvm = new CachedKeyValueMaps({ store, changes: deps.changes, clock, cipher: kvmCipher });
     runtime = new GatewayRuntime({
       store,
       changes: deps.changes,
       policies: policyRegistry(),
-      policyDeps: { clock, counters: new MemoryCounters(), keys, tokens: new OpaqueTokens(store, clock), responseCache: new MemoryResponseCacheStore(), kvm },
+      policyDeps: { clock, counters: new MemoryCounters(), keys, tokens, responseCache: new MemoryResponseCacheStore(), kvm },
       log,
     });
     await runtime.reload();
@@ -164,10 +183,11 @@ export async function start(options: StartOptions): Promise<Running> {
       signup: config.hub.signup,
       traffic: analytics,
       // Read per request: the gateway listens after the hub is built.
-      gatewayUrl: () => config.gateway.publicUrl?.replace(/\/$/, '') ?? urlOf(servers.gateway as Server, config.gateway.host),
+      gatewayUrl: gatewayPublicUrl,
       gatewayLocalUrl: () => localUrl(servers.gateway as Server, config.gateway.host),
     });
-    servers.gateway = createGatewayServer({ runtime, health, clock, analytics: offHotPath(analytics), log });
+    const wellKnown = new Map<string, () => unknown>(signingKeys ? [['/.well-known/jwks.json', () => signingKeys.jwks()]] : []);
+    servers.gateway = createGatewayServer({ runtime, health, clock, analytics: offHotPath(analytics), log, wellKnown });
 
     const drains = [servers.gateway, servers.admin.server, servers.hub.server].map(trackResponses) as [() => void, () => void, () => void];
     await listen(servers.gateway, config.gateway.host, config.gateway.port, 'gateway');
@@ -191,6 +211,7 @@ export async function start(options: StartOptions): Promise<Running> {
           const timeout = config.shutdownTimeoutMs;
           await Promise.all([closeServer(gateway, drains[0], timeout), closeServer(admin.server, drains[1], timeout), closeServer(hub.server, drains[2], timeout)]);
           await Promise.all([admin.close(), hub.close()]);
+          clearInterval(rotation);
           await runtime?.close();
           keys?.close();
           kvm?.close();
@@ -202,6 +223,7 @@ export async function start(options: StartOptions): Promise<Running> {
   } catch (error) {
     draining = true;
     servers.gateway?.close();
+    clearInterval(rotation);
     await Promise.allSettled([servers.admin?.close(), servers.hub?.close(), runtime?.close()]);
     keys?.close();
     kvm?.close();

@@ -69,7 +69,8 @@ export function loadConfig(input: LoadInput): ServerConfig {
     const names = SETTINGS.map((s) => s.path).join(', ');
     throw new GatehouseError('config.invalid', `Unknown setting ${unknown.map((u) => `server.${u}`).join(', ')} in the ${fileLabel}. Known settings: ${names}.`);
   }
-  const config: Record<string, unknown> = {};
+  // Every group exists, even when none of its settings is set, so `config.oauth.issuer` reads as undefined.
+  const config: Record<string, unknown> = Object.fromEntries([...new Set(SETTINGS.filter((s) => s.path.includes('.')).map((s) => s.path.split('.')[0] as string))].map((group) => [group, {}]));
   for (const setting of SETTINGS) {
     let value: unknown = setting.default;
     let source: Source = 'default';

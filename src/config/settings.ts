@@ -39,6 +39,13 @@ export const SETTINGS: readonly Setting[] = [
     default: 'open',
     doc: 'Who may sign up on the developer hub. `open`: a new account gets the developer role at once; `approval`: it waits until an admin approves it (console → Users); `closed`: no sign-up, admins create accounts.',
   },
+  {
+    path: 'oauth.issuer',
+    env: ['GATEHOUSE_OAUTH_ISSUER'],
+    flag: 'oauth-issuer',
+    schema: Type.String({ pattern: '^https?://[^?#\\s]+$', description: 'an http:// or https:// URL without query or fragment' }),
+    doc: 'The OAuth 2.0 issuer: the `iss` (and `aud`) of JWT access tokens. Default: the gateway\'s public URL (`GATEHOUSE_GATEWAY_PUBLIC_URL`, else `http://localhost:<gateway port>`). Changing it makes JWTs issued before unverifiable.',
+  },
   { path: 'dataDir', env: ['GATEHOUSE_DATA_DIR'], flag: 'data-dir', schema: Type.String({ minLength: 1, description: 'a directory path' }), default: './data', doc: 'Directory of the embedded SQLite store (`gatehouse.db`). Created when missing.' },
   {
     path: 'databaseUrl',
@@ -94,6 +101,7 @@ export interface ServerConfig {
   gateway: { port: number; host: string; publicUrl?: string | undefined };
   admin: { port: number; host: string };
   hub: { port: number; host: string; signup: 'open' | 'approval' | 'closed' };
+  oauth: { issuer?: string | undefined };
   dataDir: string;
   databaseUrl?: string | undefined;
   redisUrl?: string | undefined;

@@ -17,6 +17,8 @@ export interface GatewayServerOptions {
   clock: Clock;
   analytics: AnalyticsSink;
   log: { error(message: string, error?: unknown): void };
+  /** Documents the gateway serves itself at fixed paths (the JWKS at `/.well-known/jwks.json`), before any API. */
+  wellKnown?: ReadonlyMap<string, () => unknown>;
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown, contentType = 'application/json; charset=utf-8'): void {
@@ -74,6 +76,15 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
         (result) => sendJson(response, result.ready ? 200 : 503, { status: result.ready ? 'ready' : 'not ready', ...result.checks }),
         () => sendJson(response, 503, { status: 'not ready' }),
       );
+      return;
+    }
+    const document = options.wellKnown?.get(path);
+    if (document && (incoming.method === 'GET' || incoming.method === 'HEAD')) {
+      incoming.resume();
+      const text = JSON.stringify(document());
+      // Clients cache key sets; a new key is published an hour before it signs, so five minutes is safe.
+      response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'public, max-age=300', 'x-request-id': requestId });
+      response.end(incoming.method === 'HEAD' ? undefined : text);
       return;
     }
     if (unsafePath(path)) {

@@ -13,6 +13,7 @@ const input: ClaimsInput = {
   endUser: null,
   issuedAt: 1_800_000_000_500,
   expiresAt: 1_800_003_600_500,
+  familyId: null,
 };
 const expected = { issuer: 'https://gw.example', audience: 'https://gw.example' };
 
@@ -33,8 +34,10 @@ describe('JWT access token claims (RFC 9068 §2.2)', () => {
     });
   });
 
-  it('names the end user as sub for a user grant, and leaves out exp for a token that never expires', () => {
-    const claims = accessTokenClaims({ ...input, endUser: 'ann@example.com', grantType: 'password', expiresAt: null, scope: '' });
+  it('names the end user as sub for a user grant, carries its grant chain, and leaves out exp for a token that never expires', () => {
+    const claims = accessTokenClaims({ ...input, endUser: 'ann@example.com', grantType: 'password', expiresAt: null, scope: '', familyId: 'fam-1' });
+    expect(claims.fam).toBe('fam-1');
+    expect(tokenInfoFromClaims({ ...claims }, expected)?.familyId).toBe('fam-1');
     expect(claims.sub).toBe('ann@example.com');
     expect(claims.end_user).toBe('ann@example.com');
     expect(claims).not.toHaveProperty('exp');
@@ -45,6 +48,7 @@ describe('JWT access token claims (RFC 9068 §2.2)', () => {
     const info = tokenInfoFromClaims({ ...accessTokenClaims(input) }, expected);
     expect(info).toEqual({
       jti: 'j-1',
+      familyId: null,
       clientId: 'client-1',
       appId: 'app-1',
       products: ['weather'],

@@ -21,6 +21,8 @@ export interface AccessTokenClaims {
   products: string[];
   /** Gatehouse: the end user, when there is one (sub is the client id otherwise). */
   end_user?: string;
+  /** Gatehouse: the grant chain (refresh family) the token belongs to; revoking the chain refuses it. */
+  fam?: string;
 }
 
 export interface ClaimsInput {
@@ -35,6 +37,7 @@ export interface ClaimsInput {
   endUser: string | null;
   issuedAt: number;
   expiresAt: number | null;
+  familyId: string | null;
 }
 
 const seconds = (ms: number) => Math.floor(ms / 1000);
@@ -53,6 +56,7 @@ export function accessTokenClaims(input: ClaimsInput): AccessTokenClaims {
     app_id: input.appId,
     products: [...input.products],
     ...(input.endUser === null ? {} : { end_user: input.endUser }),
+    ...(input.familyId === null ? {} : { fam: input.familyId }),
   };
 }
 
@@ -63,16 +67,17 @@ const isSeconds = (value: unknown): value is number => typeof value === 'number'
  * Reads verified claims back into what the verify step needs, or undefined when they do not come from Gatehouse's
  * issuer and audience or lack a required claim. Expiry and revocation are judged by the caller.
  */
-export function tokenInfoFromClaims(claims: Record<string, unknown>, expected: { issuer: string; audience: string }): (TokenInfo & { jti: string }) | undefined {
-  const { iss, aud, client_id, iat, exp, jti, scope, gty, app_id, products, end_user } = claims;
+export function tokenInfoFromClaims(claims: Record<string, unknown>, expected: { issuer: string; audience: string }): (TokenInfo & { jti: string; familyId: string | null }) | undefined {
+  const { iss, aud, client_id, iat, exp, jti, scope, gty, app_id, products, end_user, fam } = claims;
   const audiences = Array.isArray(aud) ? aud : [aud];
   if (iss !== expected.issuer || !audiences.includes(expected.audience)) return undefined;
   if (!isString(client_id) || !isSeconds(iat) || !isString(jti) || !isString(gty) || !isString(app_id)) return undefined;
   if (exp !== undefined && !isSeconds(exp)) return undefined;
   if (!Array.isArray(products) || !products.every(isString)) return undefined;
-  if ((scope !== undefined && !isString(scope)) || (end_user !== undefined && !isString(end_user))) return undefined;
+  if ((scope !== undefined && !isString(scope)) || (end_user !== undefined && !isString(end_user)) || (fam !== undefined && !isString(fam))) return undefined;
   return {
     jti,
+    familyId: fam ?? null,
     clientId: client_id,
     appId: app_id,
     products,

@@ -55,7 +55,7 @@ function digestOf(alg: JwsAlgorithm): string | null {
 }
 
 /** Signs the claims; `typ` is `at+jwt` for access tokens (RFC 9068 §2.1). */
-export function signJwt(key: JwsKey, claims: Record<string, unknown>, typ = 'at+jwt'): string {
+export function signJwt(key: JwsKey, claims: object, typ = 'at+jwt'): string {
   if (!key.privateKey) throw new Error(`Key ${key.kid} has no private part and cannot sign.`);
   const input = `${b64(JSON.stringify({ alg: key.alg, typ, kid: key.kid }))}.${b64(JSON.stringify(claims))}`;
   const signature = sign(digestOf(key.alg), Buffer.from(input), cryptoOptions(key.alg, key.privateKey));

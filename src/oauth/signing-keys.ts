@@ -108,6 +108,14 @@ export class SigningKeys {
     return true;
   }
 
+  /** Keeps every algorithm that has keys on schedule (run periodically); answers the algorithms that changed. */
+  async rotateWhenDue(): Promise<JwsAlgorithm[]> {
+    const algs = new Set([...this.#held.values()].map(({ record }) => record.alg as JwsAlgorithm));
+    const changed: JwsAlgorithm[] = [];
+    for (const alg of algs) if (await this.ensureCurrent(alg)) changed.push(alg);
+    return changed;
+  }
+
   /** Rotates now (by command, say after a suspected leak): the new key signs at once, the old one stays published for the overlap. */
   async rotateNow(alg: JwsAlgorithm): Promise<string> {
     const now = this.#clock.now();

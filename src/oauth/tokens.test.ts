@@ -5,6 +5,8 @@ import type { OAuthTokenRecord, Repositories } from '../store/index.ts';
 import type { SqlStore } from '../store/sql-store.ts';
 import { ManualClock } from '../util/clock.ts';
 import { hashSecret } from '../util/secrets.ts';
+import { ValueCipher } from '../util/cipher.ts';
+import { SigningKeys } from './signing-keys.ts';
 import { OpaqueTokens } from './tokens.ts';
 
 const HOUR = 3_600_000;
@@ -142,5 +144,58 @@ describe('revocation while a lookup is in flight', () => {
     expect((await lookup)?.revoked).toBe(false); // what it read, before the revocation
     expect((await tokens.lookupAccessToken('the-token'))?.revoked).toBe(true); // not served from a stale cache
     expect(reads).toBe(3);
+  });
+});
+
+describe('OpaqueTokens: JWT access tokens', () => {
+  const cipher = new ValueCipher('tokens-test-secret-0123456789abcdefghij');
+  const issuer = () => 'https://gw.example';
+  const jwtFormat = { kind: 'jwt', alg: 'ES256' } as const;
+
+  async function jwtTokens(repositories: Repositories = store) {
+    const keys = new SigningKeys({ store, cipher, clock });
+    await keys.reload();
+    return new OpaqueTokens(repositories, clock, 100, undefined, { keys, issuer });
+  }
+
+  it('verifies a JWT from its signature and claims, without reading the store', async () => {
+    const tokens = await jwtTokens();
+    const issued = await tokens.issueAccessToken({ key, products: ['product'], scope: 'read', grantType: 'client_credentials', expiresInMs: HOUR, format: jwtFormat });
+    expect(issued.token.split('.')).toHaveLength(3);
+
+    const noReads = { ...store, oauthTokens: new Proxy(store.oauthTokens, { get: () => () => Promise.reject(new Error('the store was read')) }) } as unknown as Repositories;
+    // A fresh instance knows the keys only after reading them once (at start), then never touches the token table.
+    const keys = new SigningKeys({ store, cipher, clock });
+    await keys.reload();
+    const verifier = new OpaqueTokens(noReads, clock, 100, undefined, { keys, issuer });
+    expect(await verifier.lookupAccessToken(issued.token)).toMatchObject({ clientId: key.clientId, appId: key.app.id, products: ['product'], scope: 'read', grantType: 'client_credentials', revoked: false, expiresAt: Math.floor((clock.now() + HOUR) / 1000) * 1000 });
+    expect(verifier.issuesJwt).toBe(true);
+  });
+
+  it('refuses a JWT of another issuer', async () => {
+    const tokens = await jwtTokens();
+    const issued = await tokens.issueAccessToken({ key, products: ['product'], scope: '', grantType: 'client_credentials', expiresInMs: HOUR, format: jwtFormat });
+    const keys = new SigningKeys({ store, cipher, clock });
+    await keys.reload();
+    const elsewhere = new OpaqueTokens(store, clock, 100, undefined, { keys, issuer: () => 'https://other.example' });
+    expect(await elsewhere.lookupAccessToken(issued.token)).toBeUndefined();
+  });
+
+  it('remembers revocations across a restart: a new instance loads them from the store', async () => {
+    const tokens = await jwtTokens();
+    const issued = await tokens.issueAccessToken({ key, products: ['product'], scope: '', grantType: 'client_credentials', expiresInMs: HOUR, format: jwtFormat });
+    expect(await tokens.revokeAccessToken(issued.token)).toBe(true);
+    expect((await tokens.lookupAccessToken(issued.token))?.revoked).toBe(true);
+
+    const restarted = await jwtTokens();
+    expect((await restarted.lookupAccessToken(issued.token))?.revoked).toBe(false);
+    await restarted.loadRevocations();
+    expect((await restarted.lookupAccessToken(issued.token))?.revoked).toBe(true);
+  });
+
+  it('says it cannot issue JWTs without signing keys', async () => {
+    const tokens = new OpaqueTokens(store, clock);
+    expect(tokens.issuesJwt).toBe(false);
+    await expect(tokens.issueAccessToken({ key, products: [], scope: '', grantType: 'client_credentials', expiresInMs: HOUR, format: jwtFormat })).rejects.toThrow(/signing keys/);
   });
 });

@@ -1,13 +1,35 @@
-// Opaque OAuth tokens: 32 random bytes, stored as a SHA-256 hash with one write, access tokens verified from an LRU
-// cache. Refresh tokens rotate: each refresh marks the old one used and issues the next pair of its grant chain
+// OAuth tokens. Opaque access tokens: 32 random bytes, stored as a SHA-256 hash with one write, verified from an LRU
+// cache. JWT access tokens (RFC 9068): signed with the current signing key, stored too (by the hash of their jti, for
+// revocation and introspection), verified from their signature and claims without a store read; revoked ones are
+// refused from an in-memory set that a start fills from the store. Refresh tokens are always opaque and rotate: each refresh marks the old one used and issues the next pair of its grant chain
 // (family); presenting a used refresh token again revokes the whole family (RFC 6819 §5.2.2.3, OAuth 2.0 Security
 // BCP §4.14.2).
 import { randomBytes } from 'node:crypto';
-import type { IssuedRefreshToken, IssuedToken, IssuedTokenPair, KeyRecord, RefreshTokenInfo, ResourceOwner, TokenInfo, TokenService } from '../policies/policy.ts';
+import type { AccessTokenFormat, IssuedRefreshToken, IssuedToken, IssuedTokenPair, KeyRecord, RefreshTokenInfo, ResourceOwner, TokenInfo, TokenService } from '../policies/policy.ts';
 import type { OAuthTokenKind, OAuthTokenRecord, Repositories } from '../store/index.ts';
 import type { Clock } from '../util/clock.ts';
 import { hashSecret, newId } from '../util/secrets.ts';
+import { accessTokenClaims, tokenInfoFromClaims } from './jwt-claims.ts';
+import { looksLikeJwt, signJwt, verifyJwt, type JwsAlgorithm, type JwsKey } from './jwt.ts';
 import { StoreResourceOwners, type ResourceOwners } from './resource-owners.ts';
+import type { SigningKeys } from './signing-keys.ts';
+
+/** What JWT access tokens need: the signing keys, and the issuer (also the audience) they name. */
+export interface JwtIssuing {
+  keys: SigningKeys;
+  issuer: () => string;
+}
+
+/** A JWT is stored under the hash of its jti (namespaced, so it can never equal an opaque token's hash). */
+const jtiHash = (jti: string) => hashSecret(`jwt:${jti}`);
+
+/** After an unknown kid, keys are re-read from the store at most this often (another node may have rotated). */
+const KEY_RELOAD_INTERVAL_MS = 10_000;
+
+/** Revoked tokens remembered in memory at most; beyond it, expired entries are dropped first, then the oldest. */
+const MAX_REVOKED = 200_000;
+
+const OPAQUE: AccessTokenFormat = { kind: 'opaque' };
 
 /** A small LRU on Map's insertion order. */
 class Lru<K, V> {
@@ -101,22 +123,95 @@ export class OpaqueTokens implements TokenService {
   /** Counts stored revocations; a lookup caches what it read only if none happened meanwhile. */
   #revocations = 0;
   readonly #owners: ResourceOwners;
+  readonly #jwt: JwtIssuing | undefined;
+  /** Revoked JWTs (by jti hash) and revoked grant chains, with when they expire (null: never). */
+  readonly #revokedJwts = new Map<string, number | null>();
+  readonly #revokedFamilies = new Set<string>();
+  #keysReloadedAt = Number.NEGATIVE_INFINITY;
 
-  constructor(store: Repositories, clock: Clock, cacheSize = 100_000, owners: ResourceOwners = new StoreResourceOwners(store.users)) {
+  constructor(store: Repositories, clock: Clock, cacheSize = 100_000, owners: ResourceOwners = new StoreResourceOwners(store.users), jwt?: JwtIssuing) {
     this.#store = store;
     this.#clock = clock;
     this.#cache = new Lru(cacheSize);
     this.#owners = owners;
+    this.#jwt = jwt;
+  }
+
+  get issuesJwt(): boolean {
+    return this.#jwt !== undefined;
+  }
+
+  /** Learns from the store which access tokens are revoked (at start: JWTs are otherwise verified without it). */
+  async loadRevocations(): Promise<void> {
+    for (const { tokenHash, expiresAt } of await this.#store.oauthTokens.listRevokedAccess(this.#clock.now())) this.#rememberRevoked(tokenHash, expiresAt);
+  }
+
+  #rememberRevoked(hash: string, expiresAt: number | null): void {
+    if (this.#revokedJwts.size >= MAX_REVOKED) {
+      const now = this.#clock.now();
+      for (const [key, expiry] of this.#revokedJwts) if (expiry !== null && expiry <= now) this.#revokedJwts.delete(key);
+      while (this.#revokedJwts.size >= MAX_REVOKED) this.#revokedJwts.delete(this.#revokedJwts.keys().next().value as string);
+    }
+    this.#revokedJwts.set(hash, expiresAt);
+  }
+
+  async #signer(alg: JwsAlgorithm): Promise<JwsKey> {
+    const jwt = this.#requireJwt();
+    const current = jwt.keys.signer(alg);
+    if (current) return current;
+    await jwt.keys.ensureCurrent(alg);
+    const made = jwt.keys.signer(alg);
+    if (!made) throw new Error(`No ${alg} signing key could be made.`);
+    return made;
+  }
+
+  #requireJwt(): JwtIssuing {
+    if (!this.#jwt) throw new Error('JWT access tokens need signing keys, and this server has none (no server secret).');
+    return this.#jwt;
+  }
+
+  /** Verifies a JWT and reads its claims: undefined for a bad signature, an unknown key, another issuer or bad claims. */
+  async #verifiedJwt(token: string): Promise<(TokenInfo & { jti: string; familyId: string | null }) | undefined> {
+    const jwt = this.#jwt;
+    if (!jwt) return undefined;
+    let checked = verifyJwt(token, (kid) => jwt.keys.keyFor(kid));
+    if (!checked.ok && checked.reason === 'unknown_kid' && this.#clock.now() - this.#keysReloadedAt >= KEY_RELOAD_INTERVAL_MS) {
+      this.#keysReloadedAt = this.#clock.now();
+      await jwt.keys.reload();
+      checked = verifyJwt(token, (kid) => jwt.keys.keyFor(kid));
+    }
+    if (!checked.ok) return undefined;
+    const issuer = jwt.issuer();
+    return tokenInfoFromClaims(checked.claims, { issuer, audience: issuer });
   }
 
   /** Writes one token; only its hash is stored. */
-  async #insert(kind: OAuthTokenKind, grant: Grant, expiresInMs: number | null, familyId: string | null, attributes: Record<string, string> = {}): Promise<{ token: string; record: OAuthTokenRecord }> {
-    const token = randomBytes(32).toString('base64url');
+  async #insert(
+    kind: OAuthTokenKind,
+    grant: Grant,
+    expiresInMs: number | null,
+    familyId: string | null,
+    attributes: Record<string, string> = {},
+    format: AccessTokenFormat = OPAQUE,
+  ): Promise<{ token: string; record: OAuthTokenRecord }> {
     const issuedAt = this.#clock.now();
+    const expiresAt = expiresInMs === null ? null : issuedAt + expiresInMs;
+    let token: string;
+    let tokenHash: string;
+    if (kind === 'access' && format.kind === 'jwt') {
+      const signer = await this.#signer(format.alg);
+      const jti = randomBytes(16).toString('base64url');
+      const issuer = this.#requireJwt().issuer();
+      token = signJwt(signer, accessTokenClaims({ issuer, audience: issuer, jti, ...grant, issuedAt, expiresAt, familyId }));
+      tokenHash = jtiHash(jti);
+    } else {
+      token = randomBytes(32).toString('base64url');
+      tokenHash = hashSecret(token);
+    }
     const record: OAuthTokenRecord = {
       id: newId(),
       kind,
-      tokenHash: hashSecret(token),
+      tokenHash,
       clientId: grant.clientId,
       appId: grant.appId,
       developerId: grant.developerId,
@@ -125,13 +220,13 @@ export class OpaqueTokens implements TokenService {
       grantType: grant.grantType,
       endUser: grant.endUser,
       issuedAt,
-      expiresAt: expiresInMs === null ? null : issuedAt + expiresInMs,
+      expiresAt,
       revokedAt: null,
       familyId,
       attributes,
     };
     await this.#store.oauthTokens.insert(record);
-    if (kind === 'access') this.#cache.set(record.tokenHash, { info: toInfo(record), familyId });
+    if (kind === 'access' && format.kind === 'opaque') this.#cache.set(record.tokenHash, { info: toInfo(record), familyId });
     return { token, record };
   }
 
@@ -144,20 +239,28 @@ export class OpaqueTokens implements TokenService {
     refreshCount: number,
     expiresInMs: number | null,
     refreshExpiresInMs: number | null,
+    format: AccessTokenFormat = OPAQUE,
   ): Promise<IssuedTokenPair> {
-    const access = await this.#insert('access', grant, expiresInMs, familyId);
+    const access = await this.#insert('access', grant, expiresInMs, familyId, {}, format);
     const refresh = await this.#insert('refresh', { ...grant, scope: refreshScope, products: refreshProducts }, refreshExpiresInMs, familyId, { [REFRESH_COUNT]: String(refreshCount) });
     const accessToken: IssuedToken = { token: access.token, issuedAt: access.record.issuedAt, expiresAt: access.record.expiresAt, scope: access.record.scope, products: access.record.products };
     const refreshToken: IssuedRefreshToken = { token: refresh.token, issuedAt: refresh.record.issuedAt, expiresAt: refresh.record.expiresAt, scope: refresh.record.scope, products: refresh.record.products, familyId, refreshCount };
     return { accessToken, refreshToken };
   }
 
-  async issueAccessToken(input: { key: KeyRecord; products: readonly string[]; scope: string; grantType: string; expiresInMs: number | null; endUser?: string | null }): Promise<IssuedToken> {
-    const { token, record } = await this.#insert('access', grantOf(input.key, input), input.expiresInMs, null);
+  async issueAccessToken(input: { key: KeyRecord; products: readonly string[]; scope: string; grantType: string; expiresInMs: number | null; endUser?: string | null; format?: AccessTokenFormat }): Promise<IssuedToken> {
+    const { token, record } = await this.#insert('access', grantOf(input.key, input), input.expiresInMs, null, {}, input.format);
     return { token, issuedAt: record.issuedAt, expiresAt: record.expiresAt, scope: record.scope, products: record.products };
   }
 
   async lookupAccessToken(token: string): Promise<TokenInfo | undefined> {
+    if (this.#jwt && looksLikeJwt(token)) {
+      const verified = await this.#verifiedJwt(token);
+      if (!verified) return undefined;
+      const { jti, familyId, ...info } = verified;
+      const revoked = this.#revokedJwts.has(jtiHash(jti)) || (familyId !== null && this.#revokedFamilies.has(familyId));
+      return revoked ? { ...info, revoked } : info;
+    }
     const hash = hashSecret(token);
     const cached = this.#cache.get(hash);
     if (cached) return cached.info;
@@ -171,6 +274,15 @@ export class OpaqueTokens implements TokenService {
   }
 
   async revokeAccessToken(token: string): Promise<boolean> {
+    if (this.#jwt && looksLikeJwt(token)) {
+      // Only a JWT this issuer signed names a token of ours; anything else revokes nothing (RFC 7009 §2.2).
+      const verified = await this.#verifiedJwt(token);
+      if (!verified) return false;
+      const hash = jtiHash(verified.jti);
+      this.#rememberRevoked(hash, verified.expiresAt);
+      const record = await this.#store.oauthTokens.getByHash(hash);
+      return record !== undefined && record.revokedAt === null && (await this.#store.oauthTokens.revoke(record.id, this.#clock.now()));
+    }
     const hash = hashSecret(token);
     const record = await this.#store.oauthTokens.getByHash(hash);
     if (!record || record.revokedAt !== null) {
@@ -188,8 +300,8 @@ export class OpaqueTokens implements TokenService {
     drop();
   }
 
-  async issueTokenPair(input: { key: KeyRecord; products: readonly string[]; scope: string; grantType: string; endUser: string | null; expiresInMs: number | null; refreshExpiresInMs: number | null }): Promise<IssuedTokenPair> {
-    return this.#issuePair(grantOf(input.key, input), input.scope, input.products, newId(), 0, input.expiresInMs, input.refreshExpiresInMs);
+  async issueTokenPair(input: { key: KeyRecord; products: readonly string[]; scope: string; grantType: string; endUser: string | null; expiresInMs: number | null; refreshExpiresInMs: number | null; format?: AccessTokenFormat }): Promise<IssuedTokenPair> {
+    return this.#issuePair(grantOf(input.key, input), input.scope, input.products, newId(), 0, input.expiresInMs, input.refreshExpiresInMs, input.format);
   }
 
   async lookupRefreshToken(token: string): Promise<RefreshTokenInfo | undefined> {
@@ -198,7 +310,7 @@ export class OpaqueTokens implements TokenService {
     return toRefreshInfo({ ...record, familyId: record.familyId });
   }
 
-  async rotateRefreshToken(token: string, next: { products: readonly string[]; scope: string; expiresInMs: number | null; refreshExpiresInMs: number | null }): Promise<IssuedTokenPair | undefined> {
+  async rotateRefreshToken(token: string, next: { products: readonly string[]; scope: string; expiresInMs: number | null; refreshExpiresInMs: number | null; format?: AccessTokenFormat }): Promise<IssuedTokenPair | undefined> {
     const record = await this.#store.oauthTokens.getByHash(hashSecret(token));
     if (!record || record.kind !== 'refresh' || record.familyId === null) return undefined;
     if (record.revokedAt !== null) {
@@ -211,7 +323,7 @@ export class OpaqueTokens implements TokenService {
     // The new pair is written before the old token is marked used: of two refreshes racing with one token, the store
     // lets one mark it (it revokes only a live token and says whether it did), and the loser's family revocation
     // then also reaches the winner's pair, which is already stored.
-    const pair = await this.#issuePair(grant, record.scope, record.products, record.familyId, refreshCount + 1, next.expiresInMs, next.refreshExpiresInMs);
+    const pair = await this.#issuePair(grant, record.scope, record.products, record.familyId, refreshCount + 1, next.expiresInMs, next.refreshExpiresInMs, next.format);
     if (!(await this.#store.oauthTokens.revoke(record.id, this.#clock.now()))) {
       await this.revokeTokenFamily(record.familyId);
       return undefined;
@@ -222,6 +334,7 @@ export class OpaqueTokens implements TokenService {
   async revokeTokenFamily(familyId: string): Promise<number> {
     // Before and after the write: cached tokens of the family stop at once, and lookups in flight cache nothing.
     this.#forget(() => this.#cache.deleteWhere((entry) => entry.familyId === familyId));
+    this.#revokedFamilies.add(familyId);
     const count = await this.#store.oauthTokens.revokeFamily(familyId, this.#clock.now());
     this.#forget(() => this.#cache.deleteWhere((entry) => entry.familyId === familyId));
     return count;

@@ -1,5 +1,6 @@
 // The policy contract (our PDK): what a policy is, what a step may touch per message, and how it fails.
 // The gateway implements these interfaces; policies never import the gateway.
+import type { JwsAlgorithm } from '../oauth/jwt.ts';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Counters } from '../counters/counters.ts';
 import type { Clock } from '../util/clock.ts';
@@ -261,12 +262,17 @@ export interface ResourceOwner {
 }
 
 /** Opaque OAuth tokens: issued with one write, verified from a cache when warm. */
+/** How an access token is made: opaque (random, looked up) or a signed JWT (RFC 9068, verified without a lookup). */
+export type AccessTokenFormat = { readonly kind: 'opaque' } | { readonly kind: 'jwt'; readonly alg: JwsAlgorithm };
+
 export interface TokenService {
-  issueAccessToken(input: { key: KeyRecord; products: readonly string[]; scope: string; grantType: string; expiresInMs: number | null; endUser?: string | null }): Promise<IssuedToken>;
+  /** Whether JWT access tokens can be issued here (they need signing keys, hence the server secret). */
+  readonly issuesJwt: boolean;
+  issueAccessToken(input: { key: KeyRecord; products: readonly string[]; scope: string; grantType: string; expiresInMs: number | null; endUser?: string | null; format?: AccessTokenFormat }): Promise<IssuedToken>;
   lookupAccessToken(token: string): Promise<TokenInfo | undefined>;
   revokeAccessToken(token: string): Promise<boolean>;
   /** Issues an access token and a refresh token that start a new grant chain (family). */
-  issueTokenPair(input: { key: KeyRecord; products: readonly string[]; scope: string; grantType: string; endUser: string | null; expiresInMs: number | null; refreshExpiresInMs: number | null }): Promise<IssuedTokenPair>;
+  issueTokenPair(input: { key: KeyRecord; products: readonly string[]; scope: string; grantType: string; endUser: string | null; expiresInMs: number | null; refreshExpiresInMs: number | null; format?: AccessTokenFormat }): Promise<IssuedTokenPair>;
   /** A refresh token as stored (never cached: whether it was used must be current), or undefined. */
   lookupRefreshToken(token: string): Promise<RefreshTokenInfo | undefined>;
   /**
@@ -274,7 +280,7 @@ export interface TokenService {
    * the refresh token with the chain's original scope (RFC 6749 §6). When the token was already used (before, or by a
    * concurrent refresh that won), revokes the whole chain, the pair just made included, and answers undefined.
    */
-  rotateRefreshToken(token: string, next: { products: readonly string[]; scope: string; expiresInMs: number | null; refreshExpiresInMs: number | null }): Promise<IssuedTokenPair | undefined>;
+  rotateRefreshToken(token: string, next: { products: readonly string[]; scope: string; expiresInMs: number | null; refreshExpiresInMs: number | null; format?: AccessTokenFormat }): Promise<IssuedTokenPair | undefined>;
   /** Revokes every access and refresh token of a grant chain; answers how many were still live. */
   revokeTokenFamily(familyId: string): Promise<number>;
   /** The active user with this email and password, or undefined (the same for every failure: no user enumeration). */

@@ -304,6 +304,8 @@ export interface OAuthTokenRepository {
   getByHash(tokenHash: string): Promise<OAuthTokenRecord | undefined>;
   revoke(id: string, at: number): Promise<boolean>;
   revokeFamily(familyId: string, at: number): Promise<number>;
+  /** The hashes of access tokens that are revoked and not yet expired at `now` (what a node must refuse after a restart). */
+  listRevokedAccess(now: number): Promise<Array<{ tokenHash: string; expiresAt: number | null }>>;
   revokeForClient(clientId: string, at: number): Promise<number>;
   /** Deletes tokens that expired before `before`; returns how many. */
   deleteExpired(before: number): Promise<number>;

@@ -972,6 +972,20 @@ for (const adapter of ADAPTERS) {
           expect(await store.oauthTokens.getByHash('hash_unknown')).toBeUndefined();
         });
 
+        it('listRevokedAccess lists revoked access tokens that have not expired, and nothing else', async () => {
+          await store.oauthTokens.insert(oauthToken('live'));
+          await store.oauthTokens.insert(oauthToken('revoked', { revokedAt: at(1), expiresAt: at(60) }));
+          await store.oauthTokens.insert(oauthToken('forever', { revokedAt: at(1), expiresAt: null }));
+          await store.oauthTokens.insert(oauthToken('expired', { revokedAt: at(1), expiresAt: at(10) }));
+          await store.oauthTokens.insert(oauthToken('refresh', { kind: 'refresh', revokedAt: at(1), expiresAt: at(60) }));
+
+          const listed = await store.oauthTokens.listRevokedAccess(at(10));
+          expect(listed.sort((a, b) => a.tokenHash.localeCompare(b.tokenHash))).toEqual([
+            { tokenHash: 'hash_forever', expiresAt: null },
+            { tokenHash: 'hash_revoked', expiresAt: at(60) },
+          ]);
+        });
+
         it('inserting a second token with the same hash throws UniqueViolation', async () => {
           await store.oauthTokens.insert(oauthToken('tok_1'));
           await expectUniqueViolation(store.oauthTokens.insert(oauthToken('tok_2', { tokenHash: 'hash_tok_1' })), 'oauth_tokens.token_hash');

@@ -47,6 +47,7 @@ export function withResponse(context: MessageContext, status: number, body: stri
 export function policyDeps(overrides: Partial<PolicyDeps> = {}, clock = new ManualClock()): PolicyDeps {
   const keys: KeyLookup = { find: async () => undefined };
   const tokens: TokenService = {
+    issuesJwt: false,
     issueAccessToken: async () => {
       throw new Error('no token service in this test');
     },

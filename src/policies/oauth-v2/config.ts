@@ -26,6 +26,15 @@ export const OAuthV2Config = Type.Object(
       description:
         'GenerateAccessToken (password grant) / refresh: refresh-token lifetime in milliseconds (Apigee `RefreshTokenExpiresIn`); -1 = never expires. Default 24 hours (Apigee: -1); each refresh issues a new refresh token with a fresh lifetime, so a client that refreshes at least daily stays signed in. Must be positive or -1.',
     }),
+    tokenFormat: Type.Union([Type.Literal('opaque'), Type.Literal('jwt')], {
+      default: 'opaque',
+      description:
+        'GenerateAccessToken / RefreshAccessToken: `opaque` (random, looked up when verified; Apigee\'s kind) or `jwt` (RFC 9068: signed, carries its client, products and scope, verified at the edge without a store read; its keys are published at `/.well-known/jwks.json` on the gateway). Refresh tokens are always opaque. VerifyAccessToken accepts both whatever this says.',
+    }),
+    algorithm: Type.Union([Type.Literal('ES256'), Type.Literal('EdDSA'), Type.Literal('RS256')], {
+      default: 'ES256',
+      description: 'With `tokenFormat: jwt`: the signing algorithm. ES256 (P-256) is small and fast; EdDSA (Ed25519) faster still; RS256 for clients that know nothing else.',
+    }),
     grantType: Type.Optional(Type.String({ description: 'GenerateAccessToken / RefreshAccessToken: flow variable holding the grant type. Default: the form parameter, then the query parameter `grant_type`.' })),
     userName: Type.Optional(Type.String({ title: 'User name variable', description: 'GenerateAccessToken, password grant: flow variable holding the user name (Apigee `UserName`). Default: the `username` form parameter.' })),
     passWord: Type.Optional(Type.String({ title: 'Password variable', description: 'GenerateAccessToken, password grant: flow variable holding the password (Apigee `PassWord`). Default: the `password` form parameter.' })),

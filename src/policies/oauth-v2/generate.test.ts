@@ -318,4 +318,9 @@ describe('oauth-v2 config', () => {
     reset();
     expect(() => step({ ...TOKEN_API, refreshTokenExpiresIn: 0 })).toThrow(PolicyConfigError);
   });
+
+  it('refuses JWT access tokens at deploy where there are no signing keys, saying what to set', () => {
+    reset();
+    expect(() => step({ ...TOKEN_API, tokenFormat: 'jwt' })).toThrow(/GATEHOUSE_SECRET_KEY/);
+  });
 });

@@ -3,7 +3,7 @@
 // with rotating refresh tokens and reuse detection.
 import { keyRefusal } from '../key-refusal.ts';
 import { secretMatches } from '../../util/secrets.ts';
-import { PolicyConfigError, type FlowContext, type IssuedRefreshToken, type IssuedToken, type KeyRecord, type PolicyDeps, type StepFunction } from '../policy.ts';
+import { PolicyConfigError, type AccessTokenFormat, type FlowContext, type IssuedRefreshToken, type IssuedToken, type KeyRecord, type PolicyDeps, type StepFunction } from '../policy.ts';
 import type { OAuthV2Config } from './config.ts';
 import { tokenError, type Dialect } from './errors.ts';
 
@@ -99,6 +99,10 @@ export function generateAccessToken(config: OAuthV2Config, deps: PolicyDeps, ope
   const expiresInMs = config.expiresIn === -1 ? null : config.expiresIn;
   if (config.refreshTokenExpiresIn === 0) throw new PolicyConfigError('refreshTokenExpiresIn: a refresh token must live more than 0 ms; use -1 for one that never expires (Apigee: InvalidValueForRefreshTokenExpiresIn).');
   const refreshExpiresInMs = config.refreshTokenExpiresIn === -1 ? null : config.refreshTokenExpiresIn;
+  if (config.tokenFormat === 'jwt' && !deps.tokens.issuesJwt) {
+    throw new PolicyConfigError('tokenFormat: JWT access tokens need signing keys, which are kept encrypted under the server secret; set GATEHOUSE_SECRET_KEY (with PostgreSQL it has no default) and restart.');
+  }
+  const format: AccessTokenFormat = config.tokenFormat === 'jwt' ? { kind: 'jwt', alg: config.algorithm } : { kind: 'opaque' };
 
   /** A flow variable when the config names one, else the form parameter. */
   const param = (context: FlowContext, form: URLSearchParams, variable: string | undefined, name: string): string | undefined => {
@@ -121,7 +125,7 @@ export function generateAccessToken(config: OAuthV2Config, deps: PolicyDeps, ope
     const allowed = new Set(key.products.flatMap((p) => p.scopes));
     const scope = grantScope(form.get('scope') ?? context.request.query.get('scope'), allowed);
     const products = key.products.map((p) => p.name);
-    const pair = await deps.tokens.issueTokenPair({ key, products, scope, grantType: 'password', endUser: owner.email, expiresInMs, refreshExpiresInMs });
+    const pair = await deps.tokens.issueTokenPair({ key, products, scope, grantType: 'password', endUser: owner.email, expiresInMs, refreshExpiresInMs, format });
     if (context.caller) context.caller.scopes = scopeList(scope);
     respondWithTokens(context, dialect, key, pair.accessToken, pair.refreshToken);
   }
@@ -157,7 +161,7 @@ export function generateAccessToken(config: OAuthV2Config, deps: PolicyDeps, ope
     const held = new Set(key.products.map((p) => p.name));
     const products = grant.products.filter((p) => held.has(p));
     if (products.length === 0) throw tokenError(dialect, 'invalid_grant', 'None of the products this grant was issued for is still approved for the app.');
-    const pair = await deps.tokens.rotateRefreshToken(presented, { products, scope, expiresInMs, refreshExpiresInMs });
+    const pair = await deps.tokens.rotateRefreshToken(presented, { products, scope, expiresInMs, refreshExpiresInMs, format });
     // Undefined: a concurrent refresh used the token first; the store call revoked the family.
     if (!pair) throw tokenError(dialect, 'invalid_grant', 'Invalid Refresh Token: it was already used or revoked, so every token of its grant is now revoked. Authenticate again.');
     if (context.caller) context.caller.scopes = scopeList(scope);
@@ -192,7 +196,7 @@ export function generateAccessToken(config: OAuthV2Config, deps: PolicyDeps, ope
     const allowed = new Set(key.products.flatMap((p) => p.scopes));
     const scope = grantScope(form.get('scope') ?? context.request.query.get('scope'), allowed);
     const products = key.products.map((p) => p.name);
-    const issued = await deps.tokens.issueAccessToken({ key, products, scope, grantType: 'client_credentials', expiresInMs });
+    const issued = await deps.tokens.issueAccessToken({ key, products, scope, grantType: 'client_credentials', expiresInMs, format });
     context.caller.scopes = scopeList(scope);
     respondWithTokens(context, dialect, key, issued, undefined);
   };

@@ -6,7 +6,7 @@ import { verifyAccessToken } from './verify.ts';
 
 export const oauthV2: PolicyDefinition<typeof OAuthV2Config> = {
   name: 'oauth-v2',
-  summary: 'Issue OAuth 2.0 access tokens (client credentials, password, refresh with rotation), verify bearer tokens against API products, or revoke tokens.',
+  summary: 'Issue OAuth 2.0 access tokens, opaque or JWT (client credentials, password, refresh with rotation), verify bearer tokens against API products, or revoke tokens.',
   apigee: 'OAuthV2',
   config: OAuthV2Config,
   errors: [

@@ -71,6 +71,17 @@ export class SqlOAuthTokens implements OAuthTokenRepository {
     return Number(result.numUpdatedRows);
   }
 
+  async listRevokedAccess(now: number): Promise<Array<{ tokenHash: string; expiresAt: number | null }>> {
+    const rows = await this.#db
+      .selectFrom('oauth_tokens')
+      .select(['token_hash', 'expires_at'])
+      .where('revoked_at', 'is not', null)
+      .where('kind', '=', 'access')
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+      .execute();
+    return rows.map((row) => ({ tokenHash: row.token_hash, expiresAt: numOrNull(row.expires_at) }));
+  }
+
   async revokeForClient(clientId: string, at: number): Promise<number> {
     const result = await this.#db.updateTable('oauth_tokens').set({ revoked_at: at }).where('client_id', '=', clientId).where('revoked_at', 'is', null).executeTakeFirst();
     return Number(result.numUpdatedRows);
