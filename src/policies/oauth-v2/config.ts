@@ -8,9 +8,24 @@ export const DEFAULT_REFRESH_TOKEN_EXPIRES_IN = 86_400_000;
 
 export const OAuthV2Config = Type.Object(
   {
-    operation: Type.Union([Type.Literal('GenerateAccessToken'), Type.Literal('RefreshAccessToken'), Type.Literal('VerifyAccessToken'), Type.Literal('InvalidateToken')], {
+    operation: Type.Union(
+      [
+        Type.Literal('GenerateAccessToken'),
+        Type.Literal('RefreshAccessToken'),
+        Type.Literal('VerifyAccessToken'),
+        Type.Literal('InvalidateToken'),
+        Type.Literal('RevokeToken'),
+        Type.Literal('IntrospectToken'),
+      ],
+      {
+        description:
+          'What the step does: issue tokens (a token endpoint), refresh them (a refresh endpoint that takes only `grant_type=refresh_token`), verify the bearer token of a call, revoke a token as Apigee does (InvalidateToken: no client authentication), or be an RFC endpoint with client authentication: RevokeToken (RFC 7009 revocation; a refresh token revokes its whole grant) and IntrospectToken (RFC 7662 introspection).',
+      },
+    ),
+    introspectAnyClient: Type.Boolean({
+      default: false,
       description:
-        'What the step does: issue tokens (a token endpoint), refresh them (a refresh endpoint that takes only `grant_type=refresh_token`), verify the bearer token of a call, or revoke a token.',
+        "IntrospectToken: let an authenticated client introspect other clients' tokens (a resource server registered as an app). Off: a client learns only about its own tokens; any other answers `active: false`.",
     }),
     supportedGrantTypes: Type.Array(Type.Union(GRANT_TYPES.map((g) => Type.Literal(g))), {
       default: ['client_credentials'],

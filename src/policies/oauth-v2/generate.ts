@@ -1,42 +1,10 @@
 // GenerateAccessToken / RefreshAccessToken: the token endpoint, in the RFC or the Apigee dialect. Grants: client
 // credentials (RFC 6749 §4.4), the legacy resource owner password grant (§4.3, opt-in per app) and refresh (§6),
 // with rotating refresh tokens and reuse detection.
-import { keyRefusal } from '../key-refusal.ts';
-import { secretMatches } from '../../util/secrets.ts';
+import { authenticateClient } from './client-auth.ts';
 import { PolicyConfigError, type AccessTokenFormat, type FlowContext, type IssuedRefreshToken, type IssuedToken, type KeyRecord, type PolicyDeps, type StepFunction } from '../policy.ts';
 import type { OAuthV2Config } from './config.ts';
 import { tokenError, type Dialect } from './errors.ts';
-
-interface ClientCredentials {
-  clientId: string;
-  clientSecret: string;
-}
-
-/** RFC 6749 §2.3.1: HTTP Basic (id and secret form-encoded first), or `client_id` + `client_secret` in the body. */
-function clientCredentials(context: FlowContext, form: URLSearchParams, dialect: Dialect): ClientCredentials {
-  const header = context.request.header('authorization');
-  const inForm = form.get('client_id') !== null || form.get('client_secret') !== null;
-  if (header && /^basic\s+/i.test(header)) {
-    if (inForm) throw tokenError(dialect, 'invalid_request', 'Send the client credentials either in the Authorization header or in the body, not both.');
-    const decoded = Buffer.from(header.replace(/^basic\s+/i, '').trim(), 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon < 1) throw tokenError(dialect, 'invalid_client', 'The Basic credentials are not client_id:client_secret.', 401);
-    const decode = (part: string) => {
-      try {
-        return decodeURIComponent(part.replace(/\+/g, ' '));
-      } catch {
-        return part;
-      }
-    };
-    return { clientId: decode(decoded.slice(0, colon)), clientSecret: decode(decoded.slice(colon + 1)) };
-  }
-  const clientId = form.get('client_id');
-  const clientSecret = form.get('client_secret');
-  if (!clientId || !clientSecret) {
-    throw tokenError(dialect, 'invalid_client', 'Client authentication is required: HTTP Basic with the client id and secret, or client_id and client_secret in the form body.', 401);
-  }
-  return { clientId, clientSecret };
-}
 
 const scopeList = (scope: string): string[] => (scope.trim() === '' ? [] : [...new Set(scope.trim().split(/\s+/))]);
 
@@ -182,11 +150,8 @@ export function generateAccessToken(config: OAuthV2Config, deps: PolicyDeps, ope
           : `Unsupported grant type : ${String(grantType)}. This endpoint accepts ${[...supported].join(', ')}.`,
       );
     }
-    const { clientId, clientSecret } = clientCredentials(context, form, dialect);
-    const key = await deps.keys.find(clientId);
-    if (!key || !secretMatches(clientSecret, key.secretHash)) throw tokenError(dialect, 'invalid_client', 'ClientId is Invalid: client authentication failed.', 401);
-    const refusal = keyRefusal(key, context.now());
-    if (refusal) throw tokenError(dialect, 'invalid_client', `Client authentication failed: ${refusal}.`, 401);
+    const key = await authenticateClient(context, form, dialect, deps);
+    const clientId = key.clientId;
     if (key.products.length === 0) {
       throw tokenError(dialect, 'unauthorized_client', 'The app has no approved product; ask an admin to approve its subscription.');
     }

@@ -2,17 +2,18 @@
 import type { PolicyDefinition, StepFunction } from '../policy.ts';
 import { OAuthV2Config } from './config.ts';
 import { generateAccessToken } from './generate.ts';
+import { introspectToken, revokeToken } from './revoke-introspect.ts';
 import { verifyAccessToken } from './verify.ts';
 
 export const oauthV2: PolicyDefinition<typeof OAuthV2Config> = {
   name: 'oauth-v2',
-  summary: 'Issue OAuth 2.0 access tokens, opaque or JWT (client credentials, password, refresh with rotation), verify bearer tokens against API products, or revoke tokens.',
+  summary: 'Issue OAuth 2.0 access tokens, opaque or JWT (client credentials, password, refresh with rotation), verify bearer tokens against API products, revoke (RFC 7009) or introspect (RFC 7662) tokens.',
   apigee: 'OAuthV2',
   config: OAuthV2Config,
   errors: [
-    { code: 'oauth.invalid_request', status: 400, faultName: 'invalid_request', apigeeCode: 'oauth.v2.invalid_request', when: 'GenerateAccessToken / RefreshAccessToken: `grant_type` (or, per grant, `username`, `password` or `refresh_token`) is missing, or client credentials were sent both as Basic and in the body.' },
+    { code: 'oauth.invalid_request', status: 400, faultName: 'invalid_request', apigeeCode: 'oauth.v2.invalid_request', when: 'GenerateAccessToken / RefreshAccessToken: `grant_type` (or, per grant, `username`, `password` or `refresh_token`) is missing; RevokeToken / IntrospectToken: `token` is missing; or client credentials were sent both as Basic and in the body.' },
     { code: 'oauth.unsupported_grant_type', status: 400, faultName: 'UnSupportedGrantType', apigeeCode: 'oauth.v2.UnSupportedGrantType', when: 'GenerateAccessToken: the grant type is not in `supportedGrantTypes`. RefreshAccessToken: it is not `refresh_token`.' },
-    { code: 'oauth.invalid_client', status: 401, faultName: 'InvalidClientIdentifier', apigeeCode: 'oauth.v2.InvalidClientIdentifier', when: 'GenerateAccessToken / RefreshAccessToken: unknown client id, wrong secret, or a revoked or expired credential, revoked app or inactive developer.' },
+    { code: 'oauth.invalid_client', status: 401, faultName: 'InvalidClientIdentifier', apigeeCode: 'oauth.v2.InvalidClientIdentifier', when: 'GenerateAccessToken / RefreshAccessToken / RevokeToken / IntrospectToken: no client authentication, unknown client id, wrong secret, or a revoked or expired credential, revoked app or inactive developer.' },
     { code: 'oauth.unauthorized_client', status: 400, faultName: 'unauthorized_client', apigeeCode: 'oauth.v2.unauthorized_client', when: 'GenerateAccessToken / RefreshAccessToken: the app has no approved product, or asks for the password grant without `allowPasswordGrant: true`.' },
     {
       code: 'oauth.invalid_grant',
@@ -45,6 +46,10 @@ export const oauthV2: PolicyDefinition<typeof OAuthV2Config> = {
         return generateAccessToken(config, deps, config.operation);
       case 'VerifyAccessToken':
         return verifyAccessToken(config, deps);
+      case 'RevokeToken':
+        return revokeToken(config, deps);
+      case 'IntrospectToken':
+        return introspectToken(config, deps);
       case 'InvalidateToken':
         return async function invalidateTokenStep(context) {
           // RFC 7009 §2.2: answer 200 whether or not the token was known, so the answer reveals nothing.
