@@ -13,6 +13,7 @@ import { MemoryAnalytics, offHotPath, type AnalyticsSink } from './gateway/analy
 import type { TrafficSource } from './gateway/traffic.ts';
 import { CachedKeys } from './gateway/keys.ts';
 import { CachedKeyValueMaps } from './gateway/kvm.ts';
+import { authorizationServerMetadata } from './gateway/oauth-metadata.ts';
 import { GatewayRuntime } from './gateway/runtime.ts';
 import { createGatewayServer } from './gateway/server.ts';
 import { MemoryCounters } from './counters/memory.ts';
@@ -186,7 +187,13 @@ export async function start(options: StartOptions): Promise<Running> {
       gatewayUrl: gatewayPublicUrl,
       gatewayLocalUrl: () => localUrl(servers.gateway as Server, config.gateway.host),
     });
-    const wellKnown = new Map<string, () => unknown>(signingKeys ? [['/.well-known/jwks.json', () => signingKeys.jwks()]] : []);
+    // RFC 8414 metadata, also under OpenID's name, which discovery clients (openid-client) ask for first.
+    const metadata = () => authorizationServerMetadata({ issuer: issuer(), gatewayUrl: gatewayPublicUrl(), apis: runtime?.deployedApis() ?? [], jwks: signingKeys !== undefined });
+    const wellKnown = new Map<string, () => unknown>([
+      ['/.well-known/oauth-authorization-server', metadata],
+      ['/.well-known/openid-configuration', metadata],
+      ...(signingKeys ? [['/.well-known/jwks.json', () => signingKeys.jwks()] as const] : []),
+    ]);
     servers.gateway = createGatewayServer({ runtime, health, clock, analytics: offHotPath(analytics), log, wellKnown });
 
     const drains = [servers.gateway, servers.admin.server, servers.hub.server].map(trackResponses) as [() => void, () => void, () => void];

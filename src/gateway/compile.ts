@@ -25,6 +25,8 @@ export interface CompiledFlow {
 
 export interface CompiledApi {
   readonly identity: ApiIdentity;
+  /** The revision's spec as written (the OAuth metadata and the hub read where endpoints are from it). */
+  readonly spec: ApiSpec;
   readonly target: TargetClient | undefined;
   readonly faultFormat: 'gatehouse' | 'apigee';
   readonly preFlow: CompiledFlow;
@@ -149,6 +151,7 @@ export function compileApi(spec: ApiSpec, revision: number, deps: CompileDeps): 
   }
   return {
     identity: { name: spec.name, revision, basePath: spec.basePath },
+    spec,
     target: spec.target ? new TargetClient(spec.target, deps.pools) : undefined,
     faultFormat: spec.faultFormat ?? 'gatehouse',
     preFlow,

@@ -19,6 +19,11 @@ export class RoutingTable {
     return this.#byBasePath.size;
   }
 
+  /** The APIs served, by base path. */
+  get apis(): CompiledApi[] {
+    return [...this.#byBasePath.values()].sort((a, b) => (a.identity.basePath < b.identity.basePath ? -1 : a.identity.basePath > b.identity.basePath ? 1 : 0));
+  }
+
   /** The API whose base path is the longest prefix of `path` ending at a segment boundary. */
   match(path: string): Route | undefined {
     let end = path.length;

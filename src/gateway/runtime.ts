@@ -42,6 +42,11 @@ export class GatewayRuntime {
     return compiled;
   }
 
+  /** The deployed APIs with their specs, ordered by base path. */
+  deployedApis(): Array<{ name: string; spec: ApiSpec }> {
+    return this.#table.apis.map((api) => ({ name: api.identity.name, spec: api.spec }));
+  }
+
   route(path: string): Route | undefined {
     return this.#table.match(path);
   }

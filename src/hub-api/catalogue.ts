@@ -4,7 +4,7 @@ import type { ApiSpec } from '../model/api.ts';
 import type { CatalogueApi, CatalogueProduct, CatalogueProductSummary } from '../model/hub.ts';
 import { productApiNames, type ProductSpec } from '../model/product.ts';
 import type { ProductRecord, Repositories } from '../store/index.ts';
-import { issuesTokens, tokenEndpoints, type DeployedApi, type TokenEndpoint } from './token-endpoints.ts';
+import { issuesTokens, tokenEndpoints, type DeployedApi, type TokenEndpoint } from '../gateway/oauth-endpoints.ts';
 
 /**
  * Apigee portals show public products to everyone, signed in or not; private and internal ones are for the apps an

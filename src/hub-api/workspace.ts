@@ -10,7 +10,7 @@ import type { AppSpec, AppView, CredentialView } from '../model/app.ts';
 import type { HubAppCreate, HubAppUpdate, HubAppView, HubSessionExtras, SignupMode, WorkspaceRefusal } from '../model/hub.ts';
 import type { DeveloperRecord, UserRecord } from '../store/index.ts';
 import { apisOfProducts, inCatalogue, productSpecs } from './catalogue.ts';
-import { issuesTokens, tokenEndpoints } from './token-endpoints.ts';
+import { issuesTokens, tokenEndpoints } from '../gateway/oauth-endpoints.ts';
 
 /** A developer at work: the session's actor and the developer profile that is theirs (same email). */
 export interface Workspace {

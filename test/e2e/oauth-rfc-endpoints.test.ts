@@ -1,5 +1,6 @@
-// Revocation (RFC 7009) and introspection (RFC 7662) with client authentication, driven by a real client library
-// (openid-client v6), for opaque and JWT access tokens and for refresh tokens.
+// Discovery (RFC 8414), revocation (RFC 7009) and introspection (RFC 7662) with client authentication, driven by real
+// client libraries (openid-client v6, oauth4webapi), for opaque and JWT access tokens and for refresh tokens.
+import * as oauth from 'oauth4webapi';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWeatherService } from '../../examples/seed-walkthrough/weather-service.js';
@@ -15,7 +16,7 @@ apis:
     preFlow:
       request:
         - policy: oauth-v2
-          config: { operation: GenerateAccessToken, supportedGrantTypes: [client_credentials, password, refresh_token] }
+          config: { operation: GenerateAccessToken, supportedGrantTypes: [client_credentials, password, refresh_token], advertised: true }
   - name: token-jwt
     basePath: /oauth/jwt
     preFlow:
@@ -101,6 +102,37 @@ async function weatherStatus(token: string): Promise<number> {
   await response.arrayBuffer();
   return response.status;
 }
+
+describe('discovery (RFC 8414)', () => {
+  it("lets openid-client's discovery() configure itself from the gateway URL, then get, introspect and revoke tokens", async () => {
+    const config = await oidc.discovery(new URL(gh.gateway), 'client-a-0001', 'secret-a-0123456789', undefined, { execute: [oidc.allowInsecureRequests] });
+    expect(config.serverMetadata()).toMatchObject({
+      issuer: gh.gateway,
+      token_endpoint: `${gh.gateway}/oauth/token`,
+      revocation_endpoint: `${gh.gateway}/oauth/revoke`,
+      introspection_endpoint: `${gh.gateway}/oauth/introspect`,
+      jwks_uri: `${gh.gateway}/.well-known/jwks.json`,
+      grant_types_supported: ['client_credentials', 'password', 'refresh_token'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    });
+    const { access_token: token } = await oidc.clientCredentialsGrant(config);
+    expect(await oidc.tokenIntrospection(config, token)).toMatchObject({ active: true, client_id: 'client-a-0001' });
+    await oidc.tokenRevocation(config, token);
+    expect(await oidc.tokenIntrospection(config, token)).toEqual({ active: false });
+  });
+
+  it('serves the same document to oauth4webapi at /.well-known/oauth-authorization-server, which it checks and uses', async () => {
+    const issuer = new URL(gh.gateway);
+    const response = await oauth.discoveryRequest(issuer, { algorithm: 'oauth2', [oauth.allowInsecureRequests]: true });
+    const as = await oauth.processDiscoveryResponse(issuer, response);
+    expect(as.token_endpoint).toBe(`${gh.gateway}/oauth/token`);
+    const client: oauth.Client = { client_id: 'client-b-0001' };
+    const grant = await oauth.clientCredentialsGrantRequest(as, client, oauth.ClientSecretBasic('secret-b-0123456789'), new URLSearchParams(), { [oauth.allowInsecureRequests]: true });
+    const tokens = await oauth.processClientCredentialsResponse(as, client, grant);
+    expect(tokens.token_type).toBe('bearer');
+    expect(await weatherStatus(tokens.access_token)).toBe(200);
+  });
+});
 
 describe('introspection (RFC 7662)', () => {
   it('describes an active opaque token to its own client (client_secret_post and client_secret_basic alike)', async () => {

@@ -22,6 +22,11 @@ export const OAuthV2Config = Type.Object(
           'What the step does: issue tokens (a token endpoint), refresh them (a refresh endpoint that takes only `grant_type=refresh_token`), verify the bearer token of a call, revoke a token as Apigee does (InvalidateToken: no client authentication), or be an RFC endpoint with client authentication: RevokeToken (RFC 7009 revocation; a refresh token revokes its whole grant) and IntrospectToken (RFC 7662 introspection).',
       },
     ),
+    advertised: Type.Boolean({
+      default: false,
+      description:
+        "GenerateAccessToken / RevokeToken / IntrospectToken: name this step's endpoint in the gateway's authorization server metadata (`/.well-known/oauth-authorization-server`, RFC 8414) when several deployed APIs offer the same operation. Without it, the one with the first base path is named.",
+    }),
     introspectAnyClient: Type.Boolean({
       default: false,
       description:

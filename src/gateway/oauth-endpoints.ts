@@ -1,9 +1,11 @@
-// Where an app gets its tokens: the deployed APIs whose flows hold an oauth-v2 GenerateAccessToken step, as URLs.
+// Where the OAuth endpoints are: the deployed APIs whose flows hold an oauth-v2 step of a given operation (the token
+// endpoint: GenerateAccessToken; revocation, introspection), as URLs. The hub shows token URLs; the gateway's RFC 8414
+// metadata names them all.
 //
-// The token endpoint is an API like any other (DESIGN §6), so its URL is the gateway's address, the API's base
-// path, and, when the step sits behind a condition that pins `proxy.pathsuffix` to one path, that suffix.
+// An endpoint is an API like any other (DESIGN §6), so its URL is the gateway's address, the API's base path, and,
+// when the step sits behind a condition that pins `proxy.pathsuffix` to one path, that suffix.
 import type { ApiSpec, Step } from '../model/api.ts';
-import { parseCondition, type Expression } from '../gateway/conditions/parser.ts';
+import { parseCondition, type Expression } from './conditions/parser.ts';
 
 /** A deployed API as the gateway serves it: its name and the spec of the deployed revision. */
 export interface DeployedApi {
@@ -87,27 +89,37 @@ function joinPath(basePath: string, suffix: string): string {
   return basePath === '/' ? tail : `${basePath}${tail}`;
 }
 
-/** The token endpoints of one API (usually none or one; several when conditional flows serve several paths). */
-export function tokenEndpointsOf(api: DeployedApi, gatewayUrl: string): TokenEndpoint[] {
+/** An oauth-v2 endpoint of some operation: where it is, and the step's config. */
+export interface OAuthEndpoint {
+  readonly api: string;
+  readonly path: string;
+  readonly url: string;
+  readonly exact: boolean;
+  readonly config: Record<string, unknown>;
+}
+
+/** The endpoints of one operation among the deployed APIs, in the order given. */
+export function operationEndpoints(apis: readonly DeployedApi[], gatewayUrl: string, operation: string): OAuthEndpoint[] {
   const origin = gatewayUrl.replace(/\/+$/, '');
-  const found: TokenEndpoint[] = [];
-  for (const { step, conditions } of requestSteps(api.spec)) {
-    if (!isGenerateStep(step)) continue;
-    const config = step.config ?? {};
-    const pinned = conditions.map(pinnedPathSuffix).find((s) => s !== undefined);
-    const path = joinPath(api.spec.basePath, pinned ?? '');
-    if (found.some((e) => e.path === path)) continue;
-    const grants = Array.isArray(config.supportedGrantTypes) ? config.supportedGrantTypes.filter((g): g is string => typeof g === 'string') : ['client_credentials'];
-    found.push({
-      api: api.name,
-      path,
-      url: `${origin}${path}`,
-      grantTypes: grants,
-      dialect: config.dialect === 'apigee' ? 'apigee' : 'rfc6749',
-      exact: pinned !== undefined || conditions.length === 0,
-    });
+  const found: OAuthEndpoint[] = [];
+  for (const api of apis) {
+    for (const { step, conditions } of requestSteps(api.spec)) {
+      if (step.policy !== 'oauth-v2' || step.config?.operation !== operation) continue;
+      const pinned = conditions.map(pinnedPathSuffix).find((s) => s !== undefined);
+      const path = joinPath(api.spec.basePath, pinned ?? '');
+      if (found.some((e) => e.path === path)) continue;
+      found.push({ api: api.name, path, url: `${origin}${path}`, exact: pinned !== undefined || conditions.length === 0, config: step.config ?? {} });
+    }
   }
   return found;
+}
+
+/** The token endpoints of one API (usually none or one; several when conditional flows serve several paths). */
+export function tokenEndpointsOf(api: DeployedApi, gatewayUrl: string): TokenEndpoint[] {
+  return operationEndpoints([api], gatewayUrl, 'GenerateAccessToken').map(({ api: name, path, url, exact, config }) => {
+    const grants = Array.isArray(config.supportedGrantTypes) ? config.supportedGrantTypes.filter((g): g is string => typeof g === 'string') : ['client_credentials'];
+    return { api: name, path, url, grantTypes: grants, dialect: config.dialect === 'apigee' ? ('apigee' as const) : ('rfc6749' as const), exact };
+  });
 }
 
 /** The token endpoints among a set of deployed APIs, in the order given. */

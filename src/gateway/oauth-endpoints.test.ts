@@ -1,7 +1,7 @@
 // Token URLs from API specs: base path, pinned path suffixes, grant types, and the APIs that issue no tokens.
 import { describe, expect, it } from 'vitest';
 import type { ApiSpec } from '../model/api.ts';
-import { issuesTokens, pinnedPathSuffix, tokenEndpoints, tokenEndpointsOf } from './token-endpoints.ts';
+import { issuesTokens, pinnedPathSuffix, tokenEndpoints, tokenEndpointsOf } from './oauth-endpoints.ts';
 
 const GATEWAY = 'https://api.example.com';
 const generate = (config: Record<string, unknown> = {}) => ({ policy: 'oauth-v2', config: { operation: 'GenerateAccessToken', ...config } });
