@@ -4,6 +4,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { loadConfig } from './config/load.ts';
 import { SETTINGS } from './config/settings.ts';
+import { OAUTH_INIT_DEFAULTS, oauthInitState } from './declarative/oauth-init.ts';
 import { apply, formatPlan, summarise } from './declarative/apply.ts';
 import { httpClient, ManagementError } from './declarative/client.ts';
 import { exportState, toYaml } from './declarative/export.ts';
@@ -35,6 +36,7 @@ Commands:
   migrate    Bring the store's schema up to date, then exit
   apply      Make the live state match a declarative file (gatehouse.yaml)
   export     Print the live state as a declarative file (no secrets)
+  oauth      Set up OAuth 2.0 endpoints: 'gatehouse oauth init'
   help       Show help for a command
 
 Run 'gatehouse help <command>' for its options. Docs: docs/README.md`,
@@ -70,6 +72,19 @@ Prints the live APIs, products, developers and apps in the declarative format. S
   -o, --output FILE   Write to FILE instead of standard output
   --url URL           Management API (GATEHOUSE_URL; default http://127.0.0.1:8081)
   --token TOKEN       Bearer token (GATEHOUSE_TOKEN, or GATEHOUSE_ADMIN_TOKEN)`,
+  oauth: `Usage: gatehouse oauth init [--base-path PATH] [--format jwt|opaque] [--expires-in SECONDS] [--dry-run] [--url URL] [--token TOKEN]
+
+Creates and deploys the standard OAuth 2.0 APIs on the gateway: a token endpoint (client credentials and refresh
+tokens), revocation (RFC 7009) and introspection (RFC 7662), all behind client authentication. The gateway then
+describes them at /.well-known/oauth-authorization-server (RFC 8414), so clients configure themselves by discovery.
+Running it again changes nothing. Add the token API to your products so that apps may use it.
+
+  --base-path PATH      Where the endpoints live (default /oauth: /oauth/token, /oauth/revoke, /oauth/introspect)
+  --format FORMAT       jwt (default: RFC 9068 JWTs, ES256, keys at /.well-known/jwks.json) or opaque
+  --expires-in SECONDS  Access-token lifetime (default 3600)
+  --dry-run             Print the plan only
+  --url URL             Management API (GATEHOUSE_URL; default http://127.0.0.1:8081)
+  --token TOKEN         Bearer token (GATEHOUSE_TOKEN, or GATEHOUSE_ADMIN_TOKEN)`,
 };
 
 type Values = Record<string, string | boolean | undefined>;
@@ -180,7 +195,29 @@ async function exportCommand(args: string[]): Promise<void> {
   } else process.stdout.write(yaml);
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { start: startCommand, migrate: migrateCommand, apply: applyCommand, export: exportCommand };
+async function oauthCommand(args: string[]): Promise<void> {
+  const [sub, ...rest] = args;
+  if (sub === undefined || sub === '--help' || sub === '-h') return out(HELP.oauth as string);
+  if (sub !== 'init') throw new UsageError(`Unknown 'oauth' command '${sub}'. There is one: init.`);
+  const { values } = parse(rest, { 'base-path': { type: 'string' }, format: { type: 'string' }, 'expires-in': { type: 'string' }, 'dry-run': { type: 'boolean' }, url: { type: 'string' }, token: { type: 'string' } });
+  if (values.help) return out(HELP.oauth as string);
+  const basePath = (values['base-path'] as string | undefined) ?? OAUTH_INIT_DEFAULTS.basePath;
+  if (!/^\/[A-Za-z0-9._~/-]*$/.test(basePath)) throw new UsageError(`--base-path must be a path such as /oauth, not '${basePath}'.`);
+  const format = (values.format as string | undefined) ?? OAUTH_INIT_DEFAULTS.tokenFormat;
+  if (format !== 'jwt' && format !== 'opaque') throw new UsageError(`--format is jwt or opaque, not '${format}'.`);
+  const seconds = values['expires-in'] === undefined ? OAUTH_INIT_DEFAULTS.expiresIn / 1000 : Number(values['expires-in']);
+  if (!Number.isSafeInteger(seconds) || seconds < 1) throw new UsageError(`--expires-in is a whole number of seconds, at least 1, not '${values['expires-in'] as string}'.`);
+  const dryRun = values['dry-run'] === true;
+  const result = await apply(clientOptions(values), oauthInitState({ basePath, tokenFormat: format, expiresIn: seconds * 1000 }), { dryRun });
+  out(formatPlan(result.steps));
+  if (dryRun) return out(`${summarise(result.steps)}. Dry run: nothing was changed.`);
+  out(result.changed ? `Done: ${summarise(result.steps, 'done')}.` : 'No changes: the OAuth endpoints are already in place.');
+  out('');
+  out('On the gateway, clients find them at /.well-known/oauth-authorization-server. Add the oauth-token API to the');
+  out('products your apps use (Apigee\'s rule: a token covers only its products\' APIs, and the token API must be one).');
+}
+
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { start: startCommand, migrate: migrateCommand, apply: applyCommand, export: exportCommand, oauth: oauthCommand };
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -430,6 +430,40 @@ developers:
   });
 });
 
+describe('gatehouse oauth init', { timeout: 90_000 }, () => {
+  it('creates and deploys the token, revocation and introspection APIs, which the gateway then describes (RFC 8414); again: no changes', async (context) => {
+    const { expect } = context;
+    const session = sessionFor(context);
+    const started = await session.start([], startEnv(session.tempDir()));
+    const env = { GATEHOUSE_URL: started.urls.admin, GATEHOUSE_TOKEN: started.printedToken };
+
+    const first = await session.run(['oauth', 'init'], env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toContain('Done: 3 created.');
+    expect(first.stdout).toContain('/.well-known/oauth-authorization-server');
+
+    const metadata = await call(started.urls.gateway, '/.well-known/oauth-authorization-server');
+    expect(metadata.status).toBe(200);
+    const gateway = started.urls.gateway;
+    expect(metadata.body).toMatchObject({
+      issuer: gateway,
+      token_endpoint: `${gateway}/oauth/token`,
+      revocation_endpoint: `${gateway}/oauth/revoke`,
+      introspection_endpoint: `${gateway}/oauth/introspect`,
+      jwks_uri: `${gateway}/.well-known/jwks.json`,
+      grant_types_supported: ['client_credentials', 'refresh_token'],
+    });
+
+    const again = await session.run(['oauth', 'init'], env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('No changes');
+
+    const wrong = await session.run(['oauth', 'init', '--format', 'saml'], env);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain("--format is jwt or opaque, not 'saml'.");
+  });
+});
+
 describe('gatehouse start -c FILE', { concurrent: true, timeout: 90_000 }, () => {
   it("listens on the ports of the file's server section and applies its APIs and products at boot", async (context) => {
     const { expect } = context;
