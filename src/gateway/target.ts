@@ -18,6 +18,26 @@ export interface TargetSpec {
  */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'expect']);
 
+/**
+ * Gatehouse's own session cookies (console, hub) never cross the gateway: browsers send a host's cookies to every port,
+ * so a backend behind the gateway on the same host would otherwise receive developers' hub sessions, and a backend's
+ * Set-Cookie could plant one. Cookies of the backend's own pass untouched.
+ */
+const OWN_COOKIE = /^\s*gatehouse_(console|hub)\s*=/i;
+
+function withoutOwnCookies(value: string | string[]): string | undefined {
+  const kept = (Array.isArray(value) ? value.join('; ') : value)
+    .split(';')
+    .filter((pair) => pair.trim() !== '' && !OWN_COOKIE.test(pair))
+    .map((pair) => pair.trim());
+  return kept.length > 0 ? kept.join('; ') : undefined;
+}
+
+function withoutOwnSetCookies(value: string | string[]): string[] | undefined {
+  const kept = (Array.isArray(value) ? value : [value]).filter((cookie) => !OWN_COOKIE.test(cookie));
+  return kept.length > 0 ? kept : undefined;
+}
+
 export function forwardableHeaders(headers: Headers): Record<string, string | string[]> {
   const named = headers.connection;
   const listed = new Set(
@@ -29,6 +49,11 @@ export function forwardableHeaders(headers: Headers): Record<string, string | st
   const out: Record<string, string | string[]> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name)) continue;
+    if (name === 'cookie' || name === 'set-cookie') {
+      const kept = name === 'cookie' ? withoutOwnCookies(value) : withoutOwnSetCookies(value);
+      if (kept !== undefined) out[name] = kept;
+      continue;
+    }
     out[name] = value;
   }
   return out;

@@ -44,6 +44,8 @@ export function toGatehouseError(error: unknown): GatehouseError {
   const mapped = e?.code ? FASTIFY_CODES[e.code] : undefined;
   if (mapped) return new GatehouseError(mapped, friendlyFastifyMessage(e.code ?? '', e.message ?? ''));
   if (e?.statusCode === 404) return new GatehouseError('request.not_found', e.message ?? 'Not found.');
+  // @fastify/static refuses paths that climb out of its folder with 403: to a visitor, there is simply nothing there.
+  if (e?.code === 'FST_STATIC_FORBIDDEN_PATH') return new GatehouseError('request.not_found', 'Not found.');
   return new GatehouseError('internal', 'An unexpected error occurred.', { cause: error });
 }
 

@@ -117,6 +117,15 @@ describe('routing and the target proxy', () => {
     expect(seen.host).toBe(`127.0.0.1:${echo.port}`);
   });
 
+  it("never passes Gatehouse's session cookies to a backend, nor lets a backend set them; other cookies pass both ways", async () => {
+    const seen = echoOf(await get('/a/cookies?cookies=1', { cookie: 'gatehouse_hub=ghs_secret; theme=light; gatehouse_console=ghs_other' }));
+    expect(seen.headers.cookie).toBe('theme=light');
+    const onlyOurs = echoOf(await get('/a/cookies', { cookie: 'gatehouse_hub=ghs_secret' }));
+    expect(onlyOurs.headers.cookie).toBeUndefined();
+    const answer = await get('/a/cookies?cookies=1');
+    expect(answer.headers['set-cookie']).toEqual(['theme=dark; Path=/']);
+  });
+
   it('sets X-Forwarded-For, -Proto and -Host, appending the client to an incoming X-Forwarded-For', async () => {
     const gatewayHost = new URL(gh.gateway).host;
     const plain = echoOf(await get('/a/fwd')).headers;

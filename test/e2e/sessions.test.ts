@@ -1,5 +1,6 @@
 // Console sessions on the admin port: sign-in, the HttpOnly cookie, CSRF on changes, expiry, sign-out, and the
 // console itself served at `/` with its security headers.
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../src/manage/context.ts';
 import { SESSION_LIFETIME_MS, signIn } from '../../src/manage/sessions.ts';
@@ -10,6 +11,18 @@ import { startControlPlane, type ControlPlane } from '../helpers/control-plane.t
 const PASSWORD = 'correct horse battery staple';
 
 let cp: ControlPlane;
+
+/** The status line's code for a request line sent exactly as written. */
+function rawStatus(origin: string, path: string): Promise<number> {
+  const { hostname, port } = new URL(origin);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.end(`GET ${path} HTTP/1.1\r\nHost: ${hostname}\r\nConnection: close\r\n\r\n`));
+    let text = '';
+    socket.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+    socket.on('end', () => resolve(Number(text.split(' ')[1])));
+    socket.on('error', reject);
+  });
+}
 
 beforeAll(async () => {
   cp = await startControlPlane();
@@ -193,6 +206,10 @@ describe('the console at /', () => {
     const api = await fetch(`${cp.url}/api/v1/no-such-thing`);
     expect(api.status).toBe(404);
     expect(((await api.json()) as any).code).toBe('request.not_found');
+    // Written on a raw socket: fetch would resolve the dot segments itself.
+    for (const sneaky of ['/assets//etc/passwd', '/assets/../../../package.json', '/assets/..']) {
+      expect(await rawStatus(cp.url, sneaky), sneaky).toBe(404);
+    }
     const asset = await fetch(`${cp.url}/assets/missing-0000.js`);
     expect(asset.status).toBe(404);
     expect(asset.headers.get('content-type')).toContain('application/problem+json');

@@ -66,7 +66,9 @@ export function startEchoUpstream(): Promise<Upstream> {
     request.on('end', () => {
       const echo: Echo = { method: request.method ?? '', url: request.url ?? '', headers: request.headers, body: Buffer.concat(chunks).toString('utf8') };
       const text = JSON.stringify(echo);
-      const headers: Record<string, string | number> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-upstream': 'echo' };
+      const headers: Record<string, string | number | string[]> = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'x-upstream': 'echo' };
+      // A backend that tries to plant Gatehouse's session cookie beside one of its own.
+      if ((request.url ?? '').includes('cookies=1')) headers['set-cookie'] = ['gatehouse_hub=planted; Path=/', 'theme=dark; Path=/'];
       const hop = (request.url ?? '').includes('hop=1');
       if (hop) {
         // Chunked, so a Trailer header is allowed (and a trailer sent).
