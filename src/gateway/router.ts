@@ -26,14 +26,26 @@ export class RoutingTable {
 
   /** The API whose base path is the longest prefix of `path` ending at a segment boundary. */
   match(path: string): Route | undefined {
-    let end = path.length;
-    // Try the whole path, then each shorter prefix that ends before a '/': O(segments) map look-ups.
-    for (;;) {
-      const api = this.#byBasePath.get(end === 0 ? '/' : path.slice(0, end));
-      if (api) return { api, pathSuffix: end === 0 && api.identity.basePath === '/' ? path : path.slice(end) };
-      if (end === 0) return undefined;
-      end = path.lastIndexOf('/', end - 1);
-      if (end < 0) return undefined;
-    }
+    const found = longestBasePath(path, this.#byBasePath);
+    if (!found) return undefined;
+    const { value: api, end } = found;
+    return { api, pathSuffix: end === 0 && api.identity.basePath === '/' ? path : path.slice(end) };
+  }
+}
+
+/**
+ * The entry whose key (a base path) is the longest prefix of `path` ending at a segment boundary, and where it ends:
+ * how the gateway routes, for anyone who must know which API a path reaches (the hub's try-it console).
+ */
+export function longestBasePath<T>(path: string, byBasePath: ReadonlyMap<string, T>): { value: T; basePath: string; end: number } | undefined {
+  let end = path.length;
+  // Try the whole path, then each shorter prefix that ends before a '/': O(segments) map look-ups.
+  for (;;) {
+    const basePath = end === 0 ? '/' : path.slice(0, end);
+    const value = byBasePath.get(basePath);
+    if (value !== undefined) return { value, basePath, end };
+    if (end === 0) return undefined;
+    end = path.lastIndexOf('/', end - 1);
+    if (end < 0) return undefined;
   }
 }

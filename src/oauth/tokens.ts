@@ -26,8 +26,8 @@ const jtiHash = (jti: string) => hashSecret(`jwt:${jti}`);
 /** After an unknown kid, keys are re-read from the store at most this often (another node may have rotated). */
 const KEY_RELOAD_INTERVAL_MS = 10_000;
 
-/** Revoked tokens remembered in memory at most; beyond it, expired entries are dropped first, then the oldest. */
-const MAX_REVOKED = 200_000;
+/** From this many remembered revocations on, expired ones are swept before another is added. */
+const PRUNE_REVOKED_AT = 100_000;
 
 const OPAQUE: AccessTokenFormat = { kind: 'opaque' };
 
@@ -127,6 +127,7 @@ export class OpaqueTokens implements TokenService {
   /** Revoked JWTs (by jti hash) and revoked grant chains, with when they expire (null: never). */
   readonly #revokedJwts = new Map<string, number | null>();
   readonly #revokedFamilies = new Set<string>();
+  #pruneAt = PRUNE_REVOKED_AT;
   #keysReloadedAt = Number.NEGATIVE_INFINITY;
 
   constructor(store: Repositories, clock: Clock, cacheSize = 100_000, owners: ResourceOwners = new StoreResourceOwners(store.users), jwt?: JwtIssuing) {
@@ -147,10 +148,13 @@ export class OpaqueTokens implements TokenService {
   }
 
   #rememberRevoked(hash: string, expiresAt: number | null): void {
-    if (this.#revokedJwts.size >= MAX_REVOKED) {
+    // Expired entries go (an expired token is refused anyway); a live revoked one is never forgotten, since JWT
+    // verification has nothing else to go by. The set holds revoked, unexpired tokens only: short lifetimes keep it small.
+    if (this.#revokedJwts.size >= this.#pruneAt) {
       const now = this.#clock.now();
       for (const [key, expiry] of this.#revokedJwts) if (expiry !== null && expiry <= now) this.#revokedJwts.delete(key);
-      while (this.#revokedJwts.size >= MAX_REVOKED) this.#revokedJwts.delete(this.#revokedJwts.keys().next().value as string);
+      // Sweep again only once the set has doubled, so a flood of revocations costs amortised O(1) each.
+      this.#pruneAt = Math.max(PRUNE_REVOKED_AT, this.#revokedJwts.size * 2);
     }
     this.#revokedJwts.set(hash, expiresAt);
   }

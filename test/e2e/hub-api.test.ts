@@ -49,6 +49,9 @@ apis:
   - name: hidden
     basePath: /hidden
     target: { url: "\${ECHO_URL}" }
+  - name: weather-admin
+    basePath: /weather/admin
+    target: { url: "\${ECHO_URL}" }
 products:
   - name: weather
     displayName: Weather
@@ -407,7 +410,8 @@ describe('my apps', () => {
       expect(status, path).toBe(400);
       expect(body.code, path).toBe('request.invalid');
     }
-    for (const path of ['/echo', '/hidden/x', '/weather/../echo', '/weatherstation']) {
+    // /weather/admin lies under the app's /weather, but the gateway routes it to another API (the longest base path).
+    for (const path of ['/echo', '/hidden/x', '/weather/../echo', '/weatherstation', '/weather/admin', '/weather/admin/users?all=1']) {
       const { status, body } = await json(await hub(ann, 'POST', '/apps/weather-app/try', { method: 'GET', path }));
       expect(status, path).toBe(400);
       expect(body.code, path).toBe('hub.try_path_refused');

@@ -13,6 +13,7 @@ import {
   TryRequest,
   TryResult,
 } from '../../model/hub.ts';
+import { longestBasePath } from '../../gateway/router.ts';
 import { workspaceOf } from '../access.ts';
 import { productSpecs, tokenEndpointsOfProducts } from '../catalogue.ts';
 import { errorResponses, type HubContext } from '../context.ts';
@@ -25,10 +26,6 @@ const tags = ['tools'];
 
 /** Token answers are small; anything longer is not a token response. */
 const TOKEN_RESPONSE_LIMIT = 64 * 1024;
-
-function underBasePath(pathname: string, basePath: string): boolean {
-  return basePath === '/' || pathname === basePath || pathname.startsWith(`${basePath}/`);
-}
 
 function parsedBody(body: Buffer): unknown {
   const text = body.toString('utf8');
@@ -119,12 +116,18 @@ export function toolRoutes(context: HubContext): FastifyPluginAsyncTypebox {
         }
         const local = gatewayUrl(context.gatewayLocalUrl(), path);
         const basePaths = view.apis.map((a) => a.basePath);
-        if (!basePaths.some((basePath) => underBasePath(local.pathname, basePath))) {
+        // The API the gateway will route this path to (the longest base path), which must be one of the app's: a path
+        // under an app's API can belong to another API deployed deeper (`/orders/admin` under `/orders`).
+        const deployments = await store.apis.listDeployments();
+        const served = longestBasePath(local.pathname, new Map(deployments.map((d) => [d.basePath, d.apiName])));
+        if (!served || !basePaths.includes(served.basePath)) {
           throw new GatehouseError(
             'hub.try_path_refused',
             basePaths.length === 0
               ? `App '${name}' has no deployed API to call.`
-              : `${local.pathname} is not under an API of app '${name}'; its APIs are at ${basePaths.join(', ')}.`,
+              : served
+                ? `${local.pathname} reaches the API at ${served.basePath}, which is not one of app '${name}''s; its APIs are at ${basePaths.join(', ')}.`
+                : `${local.pathname} is not under an API of app '${name}'; its APIs are at ${basePaths.join(', ')}.`,
             { details: { basePaths } },
           );
         }
