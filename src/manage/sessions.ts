@@ -59,14 +59,23 @@ export async function signInWithToken(deps: ManageDeps, surface: SessionSurface,
   const actor = await authenticate(deps, token).catch(() => {
     throw new GatehouseError('auth.invalid_credentials', 'The access token is unknown or expired, or its account is not active.');
   });
-  return openSession(deps, surface, actor.user, admit);
+  const found = await deps.store.personalTokens.getByHash(hashSecret(token));
+  return openSession(deps, surface, actor.user, admit, found ? { id: found.id, expiresAt: found.expiresAt } : undefined);
 }
 
-async function openSession(deps: ManageDeps, surface: SessionSurface, usable: UserRecord, admit: (user: UserRecord) => void): Promise<SignedIn> {
+async function openSession(
+  deps: ManageDeps,
+  surface: SessionSurface,
+  usable: UserRecord,
+  admit: (user: UserRecord) => void,
+  viaToken?: { id: string; expiresAt: number | null },
+): Promise<SignedIn> {
   admit(usable);
   const now = deps.clock.now();
   const token = newSessionToken();
-  const session: SessionRecord = { id: newId(), userId: usable.id, tokenHash: hashSecret(token), surface, createdAt: now, expiresAt: now + SESSION_LIFETIME_MS };
+  // A session never outlives the token it was opened with.
+  const expiresAt = Math.min(now + SESSION_LIFETIME_MS, viaToken?.expiresAt ?? Number.POSITIVE_INFINITY);
+  const session: SessionRecord = { id: newId(), userId: usable.id, tokenHash: hashSecret(token), surface, tokenId: viaToken?.id ?? null, createdAt: now, expiresAt };
   await deps.store.sessions.insert(session);
   // Sign-ins are rare: a good moment to sweep sessions that ended long ago.
   await deps.store.sessions.deleteExpired(now - SESSION_LIFETIME_MS);

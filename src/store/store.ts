@@ -41,6 +41,8 @@ export interface SessionRecord {
   /** SHA-256 of the cookie's token; the token itself is never stored. */
   tokenHash: string;
   surface: SessionSurface;
+  /** The personal access token the session was opened with, if any: deleting it ends the session. */
+  tokenId: string | null;
   createdAt: number;
   expiresAt: number;
 }

@@ -27,6 +27,7 @@ export interface SessionsTable {
   token_hash: string;
   user_id: string;
   surface: string;
+  token_id: string | null;
   created_at: number;
   expires_at: number;
 }

@@ -90,8 +90,8 @@ const TABLES: ReadonlyArray<keyof Database> = [
   'credentials',
   'apps',
   'developers',
-  'personal_tokens',
   'sessions',
+  'personal_tokens',
   'users',
   'deployments',
   'api_revisions',
@@ -315,6 +315,7 @@ for (const adapter of ADAPTERS) {
           userId: owner.id,
           tokenHash: `hash_${name}`,
           surface: name.startsWith('hub') ? 'hub' : 'console',
+          tokenId: null,
           createdAt: at(0),
           expiresAt,
         });
@@ -348,6 +349,18 @@ for (const adapter of ADAPTERS) {
           expect(await store.sessions.getByHash('hash_b1')).toBeDefined();
           await store.users.delete(ben.id);
           expect(await store.sessions.getByHash('hash_b1')).toBeUndefined();
+        });
+
+        it('ends a session opened with a personal access token when that token is deleted', async () => {
+          const pat = personalToken(ann, 'console-login');
+          await store.personalTokens.insert(pat);
+          await store.sessions.insert({ ...session(ann, 'viaToken', at(60)), tokenId: pat.id });
+          await store.sessions.insert(session(ann, 'byPassword', at(60)));
+          expect((await store.sessions.getByHash('hash_viaToken'))?.tokenId).toBe(pat.id);
+
+          expect(await store.personalTokens.delete(ann.id, pat.id)).toBe(true);
+          expect(await store.sessions.getByHash('hash_viaToken')).toBeUndefined();
+          expect(await store.sessions.getByHash('hash_byPassword')).toBeDefined();
         });
 
         it('deleteExpired removes sessions that expired before the time given', async () => {

@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '../../src/manage/context.ts';
 import { SESSION_LIFETIME_MS, signIn } from '../../src/manage/sessions.ts';
-import { createUser, updateUser } from '../../src/manage/users.ts';
+import { createPersonalToken, createUser, deletePersonalToken, updateUser } from '../../src/manage/users.ts';
 import type { Role } from '../../src/model/user.ts';
 import { startControlPlane, type ControlPlane } from '../helpers/control-plane.ts';
 
@@ -130,6 +130,21 @@ describe('console sessions', () => {
     expect(((await wrong.json()) as any).code).toBe('auth.invalid_credentials');
     const both = await fetch(`${cp.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: cp.adminToken, email: 'x@y.z' }) });
     expect(both.status).toBe(400);
+  });
+
+  it('ends a session opened with a personal access token when the token is deleted', async () => {
+    await newUser('pat@example.com', ['admin']);
+    const actor = { name: 'pat@example.com', userId: (await cp.deps.store.users.getByEmail('pat@example.com'))!.id, roles: ['admin'] as Role[] };
+    const created = await createPersonalToken(cp.deps, actor, { name: 'laptop', expiresInDays: 1 });
+    const signIn = await fetch(`${cp.url}/api/v1/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: created.token }) });
+    expect(signIn.status).toBe(200);
+    const s = { cookie: (signIn.headers.get('set-cookie') ?? '').split(';')[0] ?? '', csrfToken: ((await signIn.json()) as any).csrfToken, setCookie: '' };
+    expect((await withCookie(s, 'GET', '/me')).status).toBe(200);
+
+    await deletePersonalToken(cp.deps, actor, created.id);
+    const after = await withCookie(s, 'GET', '/me');
+    expect(after.status).toBe(401);
+    expect(((await after.json()) as any).code).toBe('auth.session_ended');
   });
 
   it('refuses a developer-only account at sign-in, pointing to the developer hub', async () => {

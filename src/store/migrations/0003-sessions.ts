@@ -11,6 +11,8 @@ export const sessions: Migration = {
       .addColumn('token_hash', 'text', (c) => c.notNull().unique())
       .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
       .addColumn('surface', 'text', (c) => c.notNull())
+      // A session opened with a personal access token ends with it (deleting the token deletes the session).
+      .addColumn('token_id', 'text', (c) => c.references('personal_tokens.id').onDelete('cascade'))
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .addColumn('expires_at', 'bigint', (c) => c.notNull())
       .execute();

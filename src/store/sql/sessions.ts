@@ -9,6 +9,7 @@ function toSession(row: SessionsTable): SessionRecord {
     userId: row.user_id,
     tokenHash: row.token_hash,
     surface: row.surface as SessionSurface,
+    tokenId: row.token_id,
     createdAt: num(row.created_at),
     expiresAt: num(row.expires_at),
   };
@@ -28,6 +29,7 @@ export class SqlSessions implements SessionRepository {
         token_hash: session.tokenHash,
         user_id: session.userId,
         surface: session.surface,
+        token_id: session.tokenId,
         created_at: session.createdAt,
         expires_at: session.expiresAt,
       })
