@@ -27,6 +27,7 @@ export const errorCatalogue = {
   'auth.invalid_credentials': { status: 401, title: 'Sign-in failed', doc: 'The email or the password is wrong, or the account is not active. The answer is the same in each case, so it does not tell which accounts exist.' },
   'auth.session_ended': { status: 401, title: 'Session ended', doc: 'The session cookie is unknown or expired (sessions last 12 hours, and end at sign-out, a password change or a deactivation). Sign in again.' },
   'auth.csrf_failed': { status: 403, title: 'CSRF check failed', doc: 'A change made with a session cookie must carry the `x-csrf-token` header that `GET /api/v1/session` hands out. Personal access tokens need no such header.' },
+  'auth.too_many_attempts': { status: 429, title: 'Too many sign-in attempts', doc: 'Five failed sign-ins for one account (or twenty from one address) within 15 minutes: sign-in is refused until the window has passed. `Retry-After` gives the seconds to wait.' },
   'auth.forbidden': { status: 403, title: 'Forbidden', doc: 'Your roles do not allow this operation. The detail names the roles that do.' },
   // the developer hub
   'hub.sign_in_required': { status: 401, title: 'Sign in required', doc: 'This part of the developer hub is for signed-in accounts. Sign in with `POST /api/v1/session` (or sign up with `POST /api/v1/signup`).' },

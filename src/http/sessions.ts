@@ -9,6 +9,7 @@ import { Email } from '../model/common.ts';
 import { RoleSchema } from '../model/user.ts';
 import type { SessionSurface, UserRecord } from '../store/index.ts';
 import { constantTimeEqual } from '../util/secrets.ts';
+import { SignInThrottle } from './sign-in-throttle.ts';
 
 /** One cookie per surface: both may live on one host (cookies ignore ports), and neither may stand for the other. */
 export const SESSION_COOKIES: Record<SessionSurface, string> = { console: 'gatehouse_console', hub: 'gatehouse_hub' };
@@ -100,6 +101,8 @@ export interface SessionRoutesOptions {
   /** More fields for the session view (what the account may do here); `viewSchema` must describe them. */
   describe?: (actor: SessionActor | undefined) => Promise<Record<string, unknown>>;
   viewSchema?: TObject;
+  /** Failed sign-ins per account and address (default: one per set of routes). */
+  throttle?: SignInThrottle;
 }
 
 /** GET, POST and DELETE /session: who is signed in, sign in, sign out. All public; sign-in sets the cookie. */
@@ -112,6 +115,7 @@ export function sessionRoutes(options: SessionRoutesOptions): FastifyPluginAsync
     ...(options.describe ? await options.describe(actor) : {}),
   });
 
+  const throttle = options.throttle ?? new SignInThrottle(deps.clock);
   return async function registerSessionRoutes(app) {
     app.get(
       '/session',
@@ -130,7 +134,22 @@ export function sessionRoutes(options: SessionRoutesOptions): FastifyPluginAsync
       async function createSession(request, reply) {
         const body = request.body as SignInBody;
         const previous = readSessionCookie(request, surface);
-        const signedIn = 'token' in body ? await signInWithToken(deps, surface, body.token, options.admit) : await signIn(deps, surface, body.email, body.password, options.admit);
+        const account = 'token' in body ? 'token' : body.email;
+        try {
+          throttle.check(account, request.ip);
+        } catch (error) {
+          const retry = (error as GatehouseError).details?.retryAfterSeconds;
+          if (typeof retry === 'number') reply.header('retry-after', String(retry));
+          throw error;
+        }
+        let signedIn;
+        try {
+          signedIn = 'token' in body ? await signInWithToken(deps, surface, body.token, options.admit) : await signIn(deps, surface, body.email, body.password, options.admit);
+        } catch (error) {
+          if (error instanceof GatehouseError && error.code === 'auth.invalid_credentials') throttle.failed(account, request.ip);
+          throw error;
+        }
+        throttle.succeeded(account);
         if (previous !== undefined) await signOut(deps, previous);
         setSessionCookie(reply, request, surface, signedIn.token);
         return view({ name: signedIn.user.email, userId: signedIn.user.id, roles: signedIn.user.roles, user: signedIn.user, session: signedIn.session }, signedIn.token);

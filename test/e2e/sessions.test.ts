@@ -147,6 +147,17 @@ describe('console sessions', () => {
     expect(((await after.json()) as any).code).toBe('auth.session_ended');
   });
 
+  it('refuses sign-in for 15 minutes after five failures for one account, even with the right password', async () => {
+    await newUser('guess@example.com', ['admin']);
+    for (let i = 0; i < 5; i++) expect((await signInAs('guess@example.com', `wrong password ${i}`)).status).toBe(401);
+    const blocked = await signInAs('guess@example.com');
+    expect(blocked.status).toBe(429);
+    expect(blocked.headers.get('retry-after')).toBe('900');
+    expect(((await blocked.json()) as any).code).toBe('auth.too_many_attempts');
+    cp.clock.advance(15 * 60 * 1000);
+    expect((await signInAs('guess@example.com')).status).toBe(200);
+  });
+
   it('refuses a developer-only account at sign-in, pointing to the developer hub', async () => {
     await newUser('ivy@example.com', ['developer']);
     const response = await signInAs('ivy@example.com');
