@@ -379,6 +379,12 @@ describe('my apps', () => {
     expect(body).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
   });
 
+  it('refuses a secret that is not valid Unicode with 400, not a crash', async () => {
+    const { status, body } = await json(await hub(ann, 'POST', '/apps/weather-app/token', { clientId, clientSecret: 'abc\ud800def' }));
+    expect(status).toBe(400);
+    expect(body.code).toBe('request.invalid');
+  });
+
   it('regenerates the secret: the new one is shown once and works, the old one stops at once', async () => {
     const { status, body } = await json(await hub(ann, 'POST', `/apps/weather-app/credentials/${clientId}/regenerate`));
     expect(status).toBe(200);

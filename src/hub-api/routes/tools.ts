@@ -24,6 +24,9 @@ import { getWorkspaceApp } from '../workspace.ts';
 
 const tags = ['tools'];
 
+/** A high surrogate not followed by a low one, or a low one without a high one before it. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 /** Token answers are small; anything longer is not a token response. */
 const TOKEN_RESPONSE_LIMIT = 64 * 1024;
 
@@ -74,7 +77,12 @@ export function toolRoutes(context: HubContext): FastifyPluginAsyncTypebox {
         const form = new URLSearchParams({ grant_type: 'client_credentials' });
         if (request.body.scope !== undefined && request.body.scope.trim() !== '') form.set('scope', request.body.scope);
         // RFC 6749 §2.3.1: id and secret are form-encoded before they are joined for the Basic header.
-        const basic = Buffer.from(`${encodeURIComponent(request.body.clientId)}:${encodeURIComponent(request.body.clientSecret)}`).toString('base64');
+        const { clientId, clientSecret } = request.body;
+        // A lone UTF-16 surrogate cannot be form-encoded (RFC 6749 §2.3.1), and no real secret holds one.
+        if (LONE_SURROGATE.test(clientId) || LONE_SURROGATE.test(clientSecret)) {
+          throw new GatehouseError('request.invalid', 'The client id or secret holds a character that is not valid Unicode (a lone surrogate).');
+        }
+        const basic = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64');
         const answer = await callGateway(
           context.gatewayLocalUrl(),
           {
