@@ -146,6 +146,8 @@ export async function start(options: StartOptions): Promise<Running> {
   try {
     const bootstrap = await bootstrapAdmin(deps, config.adminToken);
     const internalToken = randomBytes(32).toString('base64url');
+    // Lets the gateway tell the hub's relayed calls (try-it, get a token) from anyone else's; never leaves the process.
+    const relaySecret = randomBytes(32).toString('base64url');
     const log = {
       error(message: string, error?: unknown) {
         process.stderr.write(`${JSON.stringify({ level: 'error', time: clock.now(), msg: message, err: error instanceof Error ? { message: error.message, stack: error.stack } : error })}\n`);
@@ -185,6 +187,7 @@ export async function start(options: StartOptions): Promise<Running> {
       traffic: analytics,
       // Read per request: the gateway listens after the hub is built.
       gatewayUrl: gatewayPublicUrl,
+      relaySecret,
       gatewayLocalUrl: () => localUrl(servers.gateway as Server, config.gateway.host),
     });
     // RFC 8414 metadata, also under OpenID's name, which discovery clients (openid-client) ask for first.
@@ -194,7 +197,7 @@ export async function start(options: StartOptions): Promise<Running> {
       ['/.well-known/openid-configuration', metadata],
       ...(signingKeys ? [['/.well-known/jwks.json', () => signingKeys.jwks()] as const] : []),
     ]);
-    servers.gateway = createGatewayServer({ runtime, health, clock, analytics: offHotPath(analytics), log, wellKnown });
+    servers.gateway = createGatewayServer({ runtime, health, clock, analytics: offHotPath(analytics), log, wellKnown, relaySecret });
 
     const drains = [servers.gateway, servers.admin.server, servers.hub.server].map(trackResponses) as [() => void, () => void, () => void];
     await listen(servers.gateway, config.gateway.host, config.gateway.port, 'gateway');

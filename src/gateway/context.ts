@@ -5,6 +5,9 @@ import { StepFault, type Caller, type FlowContext, type Headers, type RequestVie
 import type { Clock } from '../util/clock.ts';
 import { builtInVariable } from './variables.ts';
 
+/** Marks a call the developer hub relays for someone (try-it, get a token); its value is a per-process secret. */
+export const RELAY_HEADER = 'x-gatehouse-relay';
+
 /** The most a policy may buffer of a body; bodies no step reads stream through without a limit. */
 export const MAX_BUFFERED_BODY = 10 * 1024 * 1024;
 
@@ -64,7 +67,8 @@ export class GatewayRequest extends MessageHeaders implements RequestView {
   #reading: Promise<Buffer> | undefined;
   #form: URLSearchParams | undefined;
 
-  constructor(incoming: IncomingMessage, path: string, rawQuery: string, pathSuffix: string) {
+  /** `relayedFor`: the address of the person on whose behalf the hub's try-it console made this call (see server.ts). */
+  constructor(incoming: IncomingMessage, path: string, rawQuery: string, pathSuffix: string, relayedFor?: string) {
     super();
     this.incoming = incoming;
     this.method = incoming.method ?? 'GET';
@@ -73,7 +77,9 @@ export class GatewayRequest extends MessageHeaders implements RequestView {
     this.pathSuffix = pathSuffix;
     // A copy: steps change headers for the target without touching what Node parsed.
     this.headers = { ...incoming.headers };
-    this.clientIp = incoming.socket.remoteAddress ?? '';
+    this.clientIp = relayedFor ?? incoming.socket.remoteAddress ?? '';
+    if (relayedFor !== undefined) delete this.headers['x-forwarded-for'];
+    delete this.headers[RELAY_HEADER];
   }
 
   get query(): URLSearchParams {

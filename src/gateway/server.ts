@@ -7,7 +7,8 @@ import { problemBody, PROBLEM_CONTENT_TYPE } from '../http/problem.ts';
 import { GatehouseError } from '../errors.ts';
 import type { Clock } from '../util/clock.ts';
 import type { AnalyticsSink } from './analytics.ts';
-import { GatewayRequest, MessageContext } from './context.ts';
+import { GatewayRequest, MessageContext, RELAY_HEADER } from './context.ts';
+import { constantTimeEqual } from '../util/secrets.ts';
 import { runApi } from './flow.ts';
 import type { GatewayRuntime } from './runtime.ts';
 
@@ -19,6 +20,20 @@ export interface GatewayServerOptions {
   log: { error(message: string, error?: unknown): void };
   /** Documents the gateway serves itself at fixed paths (the JWKS at `/.well-known/jwks.json`), before any API. */
   wellKnown?: ReadonlyMap<string, () => unknown>;
+  /**
+   * The secret the developer hub sends with calls it relays (in this process). Such a call counts as coming from the
+   * address in its X-Forwarded-For, so IP rules see the developer, not the hub's loopback connection.
+   */
+  relaySecret?: string;
+}
+
+/** The developer's address when this is a call the hub relayed (right secret, from this machine), else undefined. */
+function relayedFor(incoming: IncomingMessage, secret: string | undefined): string | undefined {
+  const presented = incoming.headers[RELAY_HEADER];
+  if (secret === undefined || typeof presented !== 'string' || !constantTimeEqual(presented, secret)) return undefined;
+  const forwarded = incoming.headers['x-forwarded-for'];
+  const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim();
+  return first || undefined;
 }
 
 function sendJson(response: ServerResponse, status: number, body: unknown, contentType = 'application/json; charset=utf-8'): void {
@@ -102,7 +117,7 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
       analytics.write({ at: clock.now(), requestId, api: null, revision: null, product: null, app: null, developer: null, clientId: null, method: incoming.method ?? 'GET', path, status: 404, totalLatencyMs: 0, targetLatencyMs: null, faultCode: 'gateway.no_route' });
       return;
     }
-    const context = new MessageContext(route.api.identity, new GatewayRequest(incoming, path, rawQuery, route.pathSuffix), requestId, clock);
+    const context = new MessageContext(route.api.identity, new GatewayRequest(incoming, path, rawQuery, route.pathSuffix, relayedFor(incoming, options.relaySecret)), requestId, clock);
     runApi(route.api, context, { onUnexpected: (error) => log.error(`request ${requestId} failed in API '${route.api.identity.name}'`, error) })
       .then(() => {
         // A body that no step read and the target did not take must still be consumed, or the connection stalls.

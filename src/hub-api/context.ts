@@ -13,6 +13,8 @@ export interface HubContext {
   gatewayLocalUrl(): string;
   /** Reports on the gateway's traffic; absent when the analytics sink cannot report. */
   readonly traffic?: TrafficSource | undefined;
+  /** Sent with relayed calls so the gateway sees the developer's address (see GatewayServerOptions.relaySecret). */
+  readonly relaySecret?: string | undefined;
 }
 
 /** Error responses every route may give, for the OpenAPI document. */

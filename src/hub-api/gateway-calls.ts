@@ -1,5 +1,6 @@
 // Calls the developer hub makes to the gateway for a developer (a token request, the try-it console): only to the
 // gateway's own address, with bounded bodies and a deadline, answered as data rather than passed through.
+import { RELAY_HEADER } from '../gateway/context.ts';
 import { request as undiciRequest, errors as undiciErrors } from 'undici';
 import { GatehouseError } from '../errors.ts';
 import type { Clock } from '../util/clock.ts';
@@ -17,6 +18,8 @@ export interface GatewayCall {
   maxResponseBytes: number;
   /** The developer's address, passed on as X-Forwarded-For so the gateway's IP rules may see who asks. */
   forwardedFor: string;
+  /** The gateway's relay secret: with it, the gateway takes X-Forwarded-For as the caller's address. */
+  relaySecret?: string | undefined;
 }
 
 export interface GatewayAnswer {
@@ -28,7 +31,7 @@ export interface GatewayAnswer {
 }
 
 /** Headers the hub sets itself: the connection's own, and where the call comes from. */
-const HUB_HEADERS = new Set(['host', 'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'content-length', 'expect', 'forwarded']);
+const HUB_HEADERS = new Set([RELAY_HEADER, 'host', 'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'content-length', 'expect', 'forwarded']);
 
 export function isHubHeader(name: string): boolean {
   const lower = name.toLowerCase();
@@ -70,6 +73,7 @@ export async function callGateway(origin: string, call: GatewayCall, clock: Cloc
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(call.headers)) if (!isHubHeader(name)) headers[name.toLowerCase()] = value;
   headers['x-forwarded-for'] = call.forwardedFor;
+  if (call.relaySecret !== undefined) headers[RELAY_HEADER] = call.relaySecret;
   const started = clock.now();
   const signal = AbortSignal.timeout(GATEWAY_CALL_TIMEOUT_MS);
   try {

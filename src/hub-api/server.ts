@@ -37,6 +37,8 @@ export interface HubServerOptions {
   gatewayLocalUrl: () => string;
   /** The gateway's traffic, for each app's chart; absent: the traffic route answers 503. */
   traffic?: TrafficSource | undefined;
+  /** The gateway's relay secret, so relayed calls count as the developer's (GatewayServerOptions.relaySecret). */
+  relaySecret?: string | undefined;
   /** The built hub web app, served at `/` (default: dist/web/hub). */
   webRoot?: string;
   /** Pino level, or false for no request log (tests). */
@@ -109,6 +111,7 @@ export async function buildHubServer(options: HubServerOptions): Promise<Fastify
     gatewayUrl: options.gatewayUrl,
     gatewayLocalUrl: options.gatewayLocalUrl,
     traffic: options.traffic,
+    relaySecret: options.relaySecret,
   };
   app.addHook('onRequest', hubAccessHook({ deps: options.deps, signup: options.signup }));
 

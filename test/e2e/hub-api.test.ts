@@ -1,6 +1,7 @@
 // The developer hub's API on real sockets: sign-up in each mode, the session's account help, the catalogue, a
 // developer's own apps (and nobody else's), tokens from the real gateway, the try-it console, Postman, traffic.
 import newman from 'newman';
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWeatherService } from '../../examples/seed-walkthrough/weather-service.js';
 import { apply } from '../../src/declarative/apply.ts';
@@ -52,6 +53,13 @@ apis:
   - name: weather-admin
     basePath: /weather/admin
     target: { url: "\${ECHO_URL}" }
+  - name: guarded
+    basePath: /guarded
+    target: { url: "\${ECHO_URL}" }
+    preFlow:
+      request:
+        - policy: access-control
+          config: { rules: [{ action: deny, addresses: [127.0.0.2/32] }] }
 products:
   - name: weather
     displayName: Weather
@@ -60,6 +68,9 @@ products:
     published: true
   - name: tools
     apis: [token, echo, big]
+    published: true
+  - name: guarded
+    apis: [guarded]
     published: true
   - name: reviewed
     displayName: Reviewed weather
@@ -254,7 +265,7 @@ describe('the catalogue', () => {
   it('lists published public products to anybody, and hides private and unpublished ones', async () => {
     const { status, body } = await json(await hub({ origin: gh.hub }, 'GET', '/products'));
     expect(status).toBe(200);
-    expect(body.items.map((p: any) => p.name)).toEqual(['reviewed', 'tools', 'weather']);
+    expect(body.items.map((p: any) => p.name)).toEqual(['guarded', 'reviewed', 'tools', 'weather']);
     expect(body.items.find((p: any) => p.name === 'weather')).toEqual({
       name: 'weather',
       displayName: 'Weather',
@@ -435,6 +446,34 @@ describe('my apps', () => {
     expect(seen.headers['x-custom']).toBe('yes');
     expect(seen.headers.host).not.toBe('evil.example');
     expect(seen.headers['x-forwarded-for']).not.toContain('6.6.6.6');
+  });
+
+  it("makes the gateway's IP rules see the developer's address in try-it calls, not the hub's; nobody else can pose as the hub", async () => {
+    expect((await hub(ann, 'POST', '/apps', { name: 'guarded-app', products: ['guarded'] })).status).toBe(201);
+    /** A try-it call sent from a given loopback address (node:http can bind the local side; fetch cannot). */
+    const tryFrom = (address: string) =>
+      new Promise<number>((resolve, reject) => {
+        const { hostname, port } = new URL(gh.hub);
+        const payload = JSON.stringify({ method: 'GET', path: '/guarded/x' });
+        const outgoing = httpRequest(
+          { host: hostname, port, path: '/api/v1/apps/guarded-app/try', method: 'POST', localAddress: address, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), cookie: ann.cookie ?? '', 'x-csrf-token': ann.csrf ?? '' } },
+          (response) => {
+            let text = '';
+            response.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
+            response.on('end', () => resolve((JSON.parse(text) as { status: number }).status));
+          },
+        );
+        outgoing.on('error', reject);
+        outgoing.end(payload);
+      });
+    expect(await tryFrom('127.0.0.2')).toBe(403);
+    expect(await tryFrom('127.0.0.1')).toBe(200);
+    // Straight to the gateway from 127.0.0.1: a forged X-Forwarded-For or relay header changes nothing.
+    for (const headers of [{ 'x-forwarded-for': '127.0.0.2' }, { 'x-forwarded-for': '127.0.0.2', 'x-gatehouse-relay': 'guess' }] as Array<Record<string, string>>) {
+      const direct = await fetch(`${gh.gateway}/guarded/x`, { headers });
+      await direct.arrayBuffer();
+      expect(direct.status).toBe(200);
+    }
   });
 
   it('keeps at most 256 KB of an answer and says it cut it; refuses a body over 64 KB', async () => {

@@ -92,6 +92,7 @@ export function toolRoutes(context: HubContext): FastifyPluginAsyncTypebox {
             body: form.toString(),
             maxResponseBytes: TOKEN_RESPONSE_LIMIT,
             forwardedFor: request.ip,
+            relaySecret: context.relaySecret,
           },
           deps.clock,
         );
@@ -142,7 +143,7 @@ export function toolRoutes(context: HubContext): FastifyPluginAsyncTypebox {
         const target = `${local.pathname}${local.search}`;
         const answer = await callGateway(
           context.gatewayLocalUrl(),
-          { method, path: target, headers: headers ?? {}, body, maxResponseBytes: TRY_RESPONSE_BODY_LIMIT, forwardedFor: request.ip },
+          { method, path: target, headers: headers ?? {}, body, maxResponseBytes: TRY_RESPONSE_BODY_LIMIT, forwardedFor: request.ip, relaySecret: context.relaySecret },
           deps.clock,
         );
         return {
