@@ -59,8 +59,7 @@ export async function signInWithToken(deps: ManageDeps, surface: SessionSurface,
   const actor = await authenticate(deps, token).catch(() => {
     throw new GatehouseError('auth.invalid_credentials', 'The access token is unknown or expired, or its account is not active.');
   });
-  const found = await deps.store.personalTokens.getByHash(hashSecret(token));
-  return openSession(deps, surface, actor.user, admit, found ? { id: found.id, expiresAt: found.expiresAt } : undefined);
+  return openSession(deps, surface, actor.user, admit, { id: actor.token.id, expiresAt: actor.token.expiresAt });
 }
 
 async function openSession(

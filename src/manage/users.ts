@@ -160,7 +160,7 @@ export async function deletePersonalToken(deps: ManageDeps, actor: Actor, id: st
 }
 
 /** Resolves a bearer token to the acting user; throws 401 errors for anything that does not check out. */
-export async function authenticate(deps: ManageDeps, token: string): Promise<Actor & { user: UserRecord }> {
+export async function authenticate(deps: ManageDeps, token: string): Promise<Actor & { user: UserRecord; token: PersonalTokenRecord }> {
   const found = await deps.store.personalTokens.getByHash(hashSecret(token));
   if (!found) throw new GatehouseError('auth.invalid_token', 'The bearer token is not known.');
   if (found.expiresAt !== null && found.expiresAt <= deps.clock.now()) {
@@ -168,7 +168,7 @@ export async function authenticate(deps: ManageDeps, token: string): Promise<Act
   }
   const user = await deps.store.users.getById(found.userId);
   if (!user || user.status !== 'active') throw new GatehouseError('auth.invalid_token', 'The bearer token belongs to a user who is not active.');
-  return { name: user.email, userId: user.id, roles: user.roles, user };
+  return { name: user.email, userId: user.id, roles: user.roles, user, token: found };
 }
 
 export const BOOTSTRAP_ADMIN_EMAIL = 'admin@gatehouse.local';

@@ -6,11 +6,8 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startWeatherService } from '../../examples/seed-walkthrough/weather-service.js';
-import { apply } from '../../src/declarative/apply.ts';
-import { httpClient } from '../../src/declarative/client.ts';
-import { parseDesiredState } from '../../src/declarative/file.ts';
 import { browserAvailable, launchBrowser, newPage, PHONE, SCREENSHOT_DIR, screenshot } from '../helpers/browser.ts';
-import { ADMIN_TOKEN, startGatehouse, type Gatehouse } from '../helpers/gatehouse.ts';
+import { applyFile, startGatehouse, type Gatehouse } from '../helpers/gatehouse.ts';
 import { untilTrue } from '../helpers/gateway-upstreams.ts';
 
 const PASSWORD = 'correct horse battery staple';
@@ -78,7 +75,7 @@ describe.skipIf(!browserAvailable())('the developer hub', () => {
   beforeAll(async () => {
     weather = await startWeatherService(0, '127.0.0.1');
     gh = await startGatehouse();
-    await apply(httpClient(gh.admin, ADMIN_TOKEN), parseDesiredState(FILE, { WEATHER_URL: weather.url }));
+    await applyFile(gh, FILE, { WEATHER_URL: weather.url });
     browser = await launchBrowser();
   });
   afterAll(async () => {

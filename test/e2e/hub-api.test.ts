@@ -4,10 +4,7 @@ import newman from 'newman';
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWeatherService } from '../../examples/seed-walkthrough/weather-service.js';
-import { apply } from '../../src/declarative/apply.ts';
-import { httpClient } from '../../src/declarative/client.ts';
-import { parseDesiredState } from '../../src/declarative/file.ts';
-import { ADMIN_TOKEN, startGatehouse, type Gatehouse } from '../helpers/gatehouse.ts';
+import { applyFile, startGatehouse, type Gatehouse } from '../helpers/gatehouse.ts';
 import { startEchoUpstream, startTextUpstream, untilTrue, type Upstream } from '../helpers/gateway-upstreams.ts';
 import type { TestResponse } from '../helpers/control-plane.ts';
 
@@ -142,7 +139,7 @@ beforeAll(async () => {
   echo = await startEchoUpstream();
   big = await startTextUpstream('x'.repeat(BIG));
   gh = await startGatehouse();
-  await apply(httpClient(gh.admin, ADMIN_TOKEN), parseDesiredState(FILE, { WEATHER_URL: weather.url, ECHO_URL: echo.url, BIG_URL: big.url }));
+  await applyFile(gh, FILE, { WEATHER_URL: weather.url, ECHO_URL: echo.url, BIG_URL: big.url });
 });
 
 afterAll(async () => {
@@ -289,7 +286,7 @@ describe('the catalogue', () => {
   it('names the gateway by its public URL when one is configured (behind a load balancer, say)', async () => {
     const behind = await startGatehouse({ env: { GATEHOUSE_GATEWAY_PUBLIC_URL: 'https://api.example.com/' } });
     try {
-      await apply(httpClient(behind.admin, ADMIN_TOKEN), parseDesiredState(FILE, { WEATHER_URL: weather.url, ECHO_URL: echo.url, BIG_URL: big.url }));
+      await applyFile(behind, FILE, { WEATHER_URL: weather.url, ECHO_URL: echo.url, BIG_URL: big.url });
       const { body } = await json(await hub({ origin: behind.hub }, 'GET', '/products/weather'));
       expect(body.tokenEndpoints[0].url).toBe('https://api.example.com/oauth/token');
       expect(body.apis.find((a: any) => a.name === 'weather').url).toBe('https://api.example.com/weather');

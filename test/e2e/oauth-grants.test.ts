@@ -2,10 +2,7 @@
 // the password opt-in, a user made through the management API, and a protected API that verifies the tokens.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWeatherService } from '../../examples/seed-walkthrough/weather-service.js';
-import { apply } from '../../src/declarative/apply.ts';
-import { httpClient } from '../../src/declarative/client.ts';
-import { parseDesiredState } from '../../src/declarative/file.ts';
-import { ADMIN_TOKEN, startGatehouse, type Gatehouse } from '../helpers/gatehouse.ts';
+import { applyFile, startGatehouse, type Gatehouse } from '../helpers/gatehouse.ts';
 
 const FILE = `
 apis:
@@ -102,7 +99,7 @@ const callWeather = (accessToken: string, path = '/weather/data/2.5/weather?q=Be
 beforeAll(async () => {
   weather = await startWeatherService(0);
   gh = await startGatehouse();
-  await apply(httpClient(gh.admin, ADMIN_TOKEN), parseDesiredState(FILE, { WEATHER_URL: weather.url }));
+  await applyFile(gh, FILE, { WEATHER_URL: weather.url });
   const created = await gh.manage('POST', '/users', { email: USER.email, roles: [], password: USER.password });
   expect(created.status).toBe(201);
   const inactive = await gh.manage('POST', '/users', { email: 'inactive@example.com', roles: [], password: USER.password, status: 'inactive' });

@@ -4,10 +4,7 @@ import * as oauth from 'oauth4webapi';
 import * as oidc from 'openid-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWeatherService } from '../../examples/seed-walkthrough/weather-service.js';
-import { apply } from '../../src/declarative/apply.ts';
-import { httpClient } from '../../src/declarative/client.ts';
-import { parseDesiredState } from '../../src/declarative/file.ts';
-import { ADMIN_TOKEN, startGatehouse, type Gatehouse } from '../helpers/gatehouse.ts';
+import { applyFile, startGatehouse, type Gatehouse } from '../helpers/gatehouse.ts';
 
 const FILE = `
 apis:
@@ -74,7 +71,7 @@ let weather: { url: string; close(): Promise<void> };
 beforeAll(async () => {
   weather = await startWeatherService(0, '127.0.0.1');
   gh = await startGatehouse();
-  await apply(httpClient(gh.admin, ADMIN_TOKEN), parseDesiredState(FILE, { WEATHER_URL: weather.url }));
+  await applyFile(gh, FILE, { WEATHER_URL: weather.url });
 });
 
 afterAll(async () => {

@@ -4,10 +4,7 @@ import { readFileSync } from 'node:fs';
 import newman from 'newman';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWeatherService } from '../../examples/seed-walkthrough/weather-service.js';
-import { apply } from '../../src/declarative/apply.ts';
-import { httpClient } from '../../src/declarative/client.ts';
-import { parseDesiredState } from '../../src/declarative/file.ts';
-import { ADMIN_TOKEN, startGatehouse, type Gatehouse } from '../helpers/gatehouse.ts';
+import { applyFile, startGatehouse, type Gatehouse } from '../helpers/gatehouse.ts';
 
 const DIR = 'examples/seed-walkthrough';
 const CLIENT_ID = 'weather-app-client';
@@ -20,7 +17,7 @@ beforeAll(async () => {
   weather = await startWeatherService(0);
   gh = await startGatehouse();
   const file = readFileSync(`${DIR}/gatehouse.yaml`, 'utf8');
-  await apply(httpClient(gh.admin, ADMIN_TOKEN), parseDesiredState(file, { WEATHER_URL: weather.url, WEATHER_CLIENT_ID: CLIENT_ID, WEATHER_CLIENT_SECRET: CLIENT_SECRET }));
+  await applyFile(gh, file, { WEATHER_URL: weather.url, WEATHER_CLIENT_ID: CLIENT_ID, WEATHER_CLIENT_SECRET: CLIENT_SECRET });
 });
 afterAll(async () => {
   await gh?.close();

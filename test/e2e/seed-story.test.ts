@@ -2,10 +2,7 @@
 // and a client that gets a token with the app's credentials and calls through (see ../shared/seed and the README).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWeatherService } from '../../examples/seed-walkthrough/weather-service.js';
-import { apply } from '../../src/declarative/apply.ts';
-import { httpClient } from '../../src/declarative/client.ts';
-import { parseDesiredState } from '../../src/declarative/file.ts';
-import { ADMIN_TOKEN, startGatehouse, type Gatehouse } from '../helpers/gatehouse.ts';
+import { applyFile, startGatehouse, type Gatehouse } from '../helpers/gatehouse.ts';
 
 // The file of the gateway issue, with a narrower second product and a scoped API added for the negative cases.
 const FILE = `
@@ -99,7 +96,7 @@ beforeAll(async () => {
   weather = await startWeatherService(0);
   gh = await startGatehouse();
   const env = { WEATHER_URL: weather.url, WEATHER_CLIENT_ID: CLIENT_ID, WEATHER_CLIENT_SECRET: CLIENT_SECRET };
-  await apply(httpClient(gh.admin, ADMIN_TOKEN), parseDesiredState(FILE, env));
+  await applyFile(gh, FILE, env);
 });
 afterAll(async () => {
   await gh?.close();

@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config/load.ts';
+import { apply } from '../../src/declarative/apply.ts';
+import { httpClient } from '../../src/declarative/client.ts';
+import { parseDesiredState } from '../../src/declarative/file.ts';
 import { MemoryAnalytics } from '../../src/gateway/analytics.ts';
 import { start, type Running } from '../../src/main.ts';
 import { ManualClock } from '../../src/util/clock.ts';
@@ -52,4 +55,9 @@ export async function startGatehouse(options: { databaseUrl?: string; env?: Reco
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Applies a declarative file (YAML, `${VAR}` from `env`) to a running Gatehouse as its admin, as `gatehouse apply` does. */
+export async function applyFile(gh: Pick<Gatehouse, 'admin'>, yaml: string, env: Record<string, string | undefined> = {}): Promise<void> {
+  await apply(httpClient(gh.admin, ADMIN_TOKEN), parseDesiredState(yaml, env));
 }

@@ -29,6 +29,28 @@ function greeting(): string {
   return hour < 5 ? 'Good evening' : hour < 12 ? 'Good morning' : hour < 18 ? 'Good afternoon' : 'Good evening';
 }
 
+/** A count of one kind of thing, linking to its page; `count` undefined while loading. */
+function CountCard({ to, label, testId, count, detail, icon }: { to: string; label: string; testId: string; count: number | undefined; detail: string | undefined; icon: ReactNode }) {
+  return (
+    <Card withBorder radius="md" component={Link} to={to} aria-label={label}>
+      <Group justify="space-between" wrap="nowrap">
+        <div>
+          <Text size="xs" c="dimmed" tt="uppercase" fw={700}>
+            {label}
+          </Text>
+          <Text fw={700} fz={24} data-testid={testId}>
+            {count === undefined ? '…' : formatNumber(count)}
+          </Text>
+          <Text size="xs" c="dimmed">
+            {detail ?? ' '}
+          </Text>
+        </div>
+        {icon}
+      </Group>
+    </Card>
+  );
+}
+
 function Stat({ label, value, hint, icon, color = 'teal' }: { label: string; value: string; hint?: ReactNode; icon: ReactNode; color?: string }) {
   return (
     <Paper withBorder radius="md" p="md" role="group" aria-label={label}>
@@ -123,54 +145,9 @@ export function OverviewPage() {
       </Group>
 
       <SimpleGrid cols={{ base: 1, xs: 3 }} spacing="md">
-        <Card withBorder radius="md" component={Link} to="/apis" aria-label="APIs">
-          <Group justify="space-between" wrap="nowrap">
-            <div>
-              <Text size="xs" c="dimmed" tt="uppercase" fw={700}>
-                APIs
-              </Text>
-              <Text fw={700} fz={24} data-testid="count-apis">
-                {c ? formatNumber(c.apis.length) : '…'}
-              </Text>
-              <Text size="xs" c="dimmed">
-                {c ? `${c.apis.filter((a) => a.deployedRevision !== null).length} deployed` : ' '}
-              </Text>
-            </div>
-            <IconRoute size={28} color="var(--mantine-color-teal-6)" aria-hidden />
-          </Group>
-        </Card>
-        <Card withBorder radius="md" component={Link} to="/products" aria-label="Products">
-          <Group justify="space-between" wrap="nowrap">
-            <div>
-              <Text size="xs" c="dimmed" tt="uppercase" fw={700}>
-                Products
-              </Text>
-              <Text fw={700} fz={24} data-testid="count-products">
-                {c ? formatNumber(c.products.length) : '…'}
-              </Text>
-              <Text size="xs" c="dimmed">
-                {c ? `${c.products.filter((p) => p.published).length} published` : ' '}
-              </Text>
-            </div>
-            <IconPackage size={28} color="var(--mantine-color-teal-6)" aria-hidden />
-          </Group>
-        </Card>
-        <Card withBorder radius="md" component={Link} to="/developers" aria-label="Developers">
-          <Group justify="space-between" wrap="nowrap">
-            <div>
-              <Text size="xs" c="dimmed" tt="uppercase" fw={700}>
-                Developers
-              </Text>
-              <Text fw={700} fz={24} data-testid="count-developers">
-                {c ? formatNumber(c.developers.length) : '…'}
-              </Text>
-              <Text size="xs" c="dimmed">
-                {c ? `${c.developers.reduce((n, d) => n + d.apps.length, 0)} apps` : ' '}
-              </Text>
-            </div>
-            <IconUsers size={28} color="var(--mantine-color-teal-6)" aria-hidden />
-          </Group>
-        </Card>
+        <CountCard to="/apis" label="APIs" testId="count-apis" count={c?.apis.length} detail={c && `${c.apis.filter((a) => a.deployedRevision !== null).length} deployed`} icon={<IconRoute size={28} color="var(--mantine-color-teal-6)" aria-hidden />} />
+        <CountCard to="/products" label="Products" testId="count-products" count={c?.products.length} detail={c && `${c.products.filter((p) => p.published).length} published`} icon={<IconPackage size={28} color="var(--mantine-color-teal-6)" aria-hidden />} />
+        <CountCard to="/developers" label="Developers" testId="count-developers" count={c?.developers.length} detail={c && `${c.developers.reduce((n, d) => n + d.apps.length, 0)} apps`} icon={<IconUsers size={28} color="var(--mantine-color-teal-6)" aria-hidden />} />
       </SimpleGrid>
       {counts.error && <ErrorAlert error={counts.error} onRetry={counts.reload} />}
 
