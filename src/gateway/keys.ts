@@ -97,6 +97,8 @@ export class CachedKeys implements KeyLookup {
         status: app.status,
         callbackUrls: app.spec.callbackUrls ?? [],
         allowPasswordGrant: app.spec.allowPasswordGrant ?? false,
+        tokenEndpointAuthMethod: app.spec.tokenEndpointAuthMethod ?? 'client_secret',
+        jwks: app.spec.jwks?.keys ?? [],
         attributes: app.spec.attributes ?? {},
       },
       developer: {

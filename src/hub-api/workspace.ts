@@ -205,6 +205,8 @@ export async function updateWorkspaceApp(
     name: current.name,
     ...hubFields(body),
     ...(current.allowPasswordGrant === undefined ? {} : { allowPasswordGrant: current.allowPasswordGrant }),
+    ...(current.tokenEndpointAuthMethod === undefined ? {} : { tokenEndpointAuthMethod: current.tokenEndpointAuthMethod }),
+    ...(current.jwks === undefined ? {} : { jwks: current.jwks }),
     ...(current.attributes === undefined ? {} : { attributes: current.attributes }),
   };
   const { view, version } = await updateApp(deps, ws.actor, ws.email, name, spec, expectedVersion);

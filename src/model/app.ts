@@ -23,6 +23,30 @@ export const ImportedCredential = Type.Object(
 );
 export type ImportedCredential = Static<typeof ImportedCredential>;
 
+/** How the app's clients authenticate at the token, revocation and introspection endpoints (OAuth client metadata). */
+export const TokenEndpointAuthMethod = Type.Union([Type.Literal('client_secret'), Type.Literal('private_key_jwt'), Type.Literal('none')], {
+  description:
+    '`client_secret` (default): the client id and secret, by HTTP Basic or in the form body. `private_key_jwt` (RFC 7523): a JWT signed with a key whose public half is in `jwks`. `none`: a public client (a browser or mobile app that cannot keep a secret): it sends only its client id, must use PKCE with the authorization code grant, and cannot use client credentials.',
+});
+export type TokenEndpointAuthMethod = Static<typeof TokenEndpointAuthMethod>;
+
+/** A public JSON Web Key (RFC 7517): EC P-256, OKP Ed25519 or RSA. Private members are refused. */
+export const PublicJwk = Type.Object(
+  {
+    kty: Type.Union([Type.Literal('EC'), Type.Literal('OKP'), Type.Literal('RSA')]),
+    kid: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    alg: Type.Optional(Type.String({ maxLength: 20 })),
+    use: Type.Optional(Type.Literal('sig')),
+    crv: Type.Optional(Type.String({ maxLength: 20 })),
+    x: Type.Optional(Type.String({ maxLength: 200 })),
+    y: Type.Optional(Type.String({ maxLength: 200 })),
+    n: Type.Optional(Type.String({ maxLength: 1400 })),
+    e: Type.Optional(Type.String({ maxLength: 20 })),
+  },
+  { additionalProperties: false, description: 'A public key as a JWK. `d` and other private members are not accepted: register only the public half.' },
+);
+export type PublicJwk = Static<typeof PublicJwk>;
+
 export const AppSpec = Type.Object(
   {
     name: Name,
@@ -37,6 +61,13 @@ export const AppSpec = Type.Object(
     ),
     products: Type.Optional(Type.Array(Name, { uniqueItems: true, maxItems: 100, description: 'Products every credential of the app carries.' })),
     allowPasswordGrant: Type.Optional(Type.Boolean({ description: 'Opt in to the legacy `password` grant (default false).' })),
+    tokenEndpointAuthMethod: Type.Optional(TokenEndpointAuthMethod),
+    jwks: Type.Optional(
+      Type.Object(
+        { keys: Type.Array(PublicJwk, { minItems: 1, maxItems: 10 }) },
+        { additionalProperties: false, description: 'The public keys of a `private_key_jwt` client (a JWK Set, RFC 7517 §5).' },
+      ),
+    ),
     attributes: Type.Optional(Attributes),
   },
   { additionalProperties: false, description: 'A developer app.' },

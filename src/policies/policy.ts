@@ -1,6 +1,7 @@
 // The policy contract (our PDK): what a policy is, what a step may touch per message, and how it fails.
 // The gateway implements these interfaces; policies never import the gateway.
 import type { JwsAlgorithm } from '../oauth/jwt.ts';
+import type { PublicJwk } from '../model/app.ts';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Counters } from '../counters/counters.ts';
 import type { Clock } from '../util/clock.ts';
@@ -202,7 +203,18 @@ export interface KeyRecord {
   readonly secretHash: string;
   readonly credentialStatus: 'approved' | 'revoked';
   readonly expiresAt: number | null;
-  readonly app: { id: string; name: string; status: 'approved' | 'revoked'; callbackUrls: readonly string[]; allowPasswordGrant: boolean; attributes: Readonly<Record<string, string>> };
+  readonly app: {
+    id: string;
+    name: string;
+    status: 'approved' | 'revoked';
+    callbackUrls: readonly string[];
+    allowPasswordGrant: boolean;
+    /** How the app's clients authenticate at the token endpoint; `none` = a public client (PKCE required). */
+    tokenEndpointAuthMethod: 'client_secret' | 'private_key_jwt' | 'none';
+    /** The public keys of a `private_key_jwt` client. */
+    jwks: readonly PublicJwk[];
+    attributes: Readonly<Record<string, string>>;
+  };
   readonly developer: { id: string; email: string; status: 'active' | 'inactive'; firstName: string; lastName: string; attributes: Readonly<Record<string, string>> };
   /** Products whose subscription on this credential is approved. */
   readonly products: readonly ProductGrant[];

@@ -121,7 +121,7 @@ export function keyRecord(overrides: Partial<KeyRecord> = {}): KeyRecord {
     secretHash: '',
     credentialStatus: 'approved',
     expiresAt: null,
-    app: { id: 'app-id', name: 'app', status: 'approved', callbackUrls: [], allowPasswordGrant: false, attributes: {} },
+    app: { id: 'app-id', name: 'app', status: 'approved', callbackUrls: [], allowPasswordGrant: false, tokenEndpointAuthMethod: 'client_secret', jwks: [], attributes: {} },
     developer: { id: 'dev-id', email: 'dana@example.com', status: 'active', firstName: 'Dana', lastName: 'Developer', attributes: {} },
     products: [{ name: 'product', apis: new Map([['api', undefined]]), scopes: [], quota: { limit: 5, interval: 1, timeUnit: 'minute' }, attributes: {} }],
     ...overrides,

@@ -30,7 +30,7 @@ describe('verify-api-key', () => {
 
   it("sets Apigee's flow variables, plain and under the step's prefix", async () => {
     const key = keyRecord({
-      app: { id: 'app-id', name: 'weather-app', status: 'approved', callbackUrls: [], allowPasswordGrant: false, attributes: { tier: 'gold', name: 'not the name' } },
+      app: { id: 'app-id', name: 'weather-app', status: 'approved', callbackUrls: [], allowPasswordGrant: false, tokenEndpointAuthMethod: 'client_secret', jwks: [], attributes: { tier: 'gold', name: 'not the name' } },
       products: [product({ quota: { limit: 100, interval: 1, timeUnit: 'hour' }, attributes: { region: 'eu' } })],
     });
     const context = call();
@@ -96,7 +96,7 @@ describe('verify-api-key', () => {
   });
 
   it('refuses the key of a revoked app with app_not_approved', async () => {
-    const key = keyRecord({ app: { id: 'app-id', name: 'app', status: 'revoked', callbackUrls: [], allowPasswordGrant: false, attributes: {} } });
+    const key = keyRecord({ app: { id: 'app-id', name: 'app', status: 'revoked', callbackUrls: [], allowPasswordGrant: false, tokenEndpointAuthMethod: 'client_secret', jwks: [], attributes: {} } });
     expect(await refusal(step({}, [key]), call())).toMatchObject({
       code: 'verify-api-key.not_approved',
       faultName: 'invalid_client-app_not_approved',
