@@ -36,7 +36,7 @@ gh_services_start() {
 
   port=$(gh_free_port 55432)
   echo "== starting PostgreSQL on 127.0.0.1:$port"
-  gh_pg initdb -D data -A trust -U postgres -E UTF8 --locale=C.UTF-8 --no-sync >initdb.log 2>&1 \
+  gh_pg initdb -D data -A trust -U postgres -E UTF8 --locale=C.UTF-8 --no-sync >"$GH_SERVICES_DIR/initdb.log" 2>&1 \
     || { cat "$GH_SERVICES_DIR/initdb.log" >&2; return 1; }
   # fsync=off: a throwaway cluster need not survive a crash, and the tests run faster without it.
   gh_pg pg_ctl -D data -l postgres.log -w start \

@@ -41,11 +41,20 @@ export class MemoryAnalytics implements AnalyticsSink, TrafficSource {
   }
 }
 
-/** Defers writes to the next turn of the event loop, so a slow sink never delays a response. */
-export function offHotPath(sink: AnalyticsSink): AnalyticsSink {
+/**
+ * Defers writes to the next turn of the event loop, so a slow sink never delays a response; a sink that throws is
+ * reported to `onError` instead of becoming an uncaught exception that would stop the process.
+ */
+export function offHotPath(sink: AnalyticsSink, onError: (error: unknown) => void = () => {}): AnalyticsSink {
   return {
     write(record) {
-      setImmediate(() => sink.write(record));
+      setImmediate(function writeAnalyticsRecord() {
+        try {
+          sink.write(record);
+        } catch (error) {
+          onError(error);
+        }
+      });
     },
   };
 }

@@ -1,0 +1,47 @@
+// Analytics records go to the sink off the hot path: after the call's own turn, and never as an uncaught exception.
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { MemoryAnalytics, offHotPath, type AnalyticsRecord } from './analytics.ts';
+
+const record: AnalyticsRecord = {
+  at: 0,
+  requestId: 'req-1',
+  api: 'weather',
+  revision: 1,
+  product: 'weather',
+  app: 'weather-app',
+  developer: 'dana@example.com',
+  clientId: 'client-1',
+  method: 'GET',
+  path: '/weather/x',
+  status: 200,
+  totalLatencyMs: 3,
+  targetLatencyMs: 2,
+  faultCode: null,
+};
+
+describe('offHotPath', () => {
+  it('hands the record to the sink on a later turn of the event loop, not during the call', async () => {
+    const memory = new MemoryAnalytics();
+    offHotPath(memory).write(record);
+    expect(memory.records).toEqual([]);
+    await nextTurn();
+    expect(memory.records).toEqual([record]);
+  });
+
+  it('reports a sink that throws to onError instead of letting it escape', async () => {
+    const errors: unknown[] = [];
+    const failure = new Error('disk full');
+    offHotPath({ write: () => { throw failure; } }, (error) => errors.push(error)).write(record);
+    await nextTurn();
+    expect(errors).toEqual([failure]);
+  });
+});
+
+describe('MemoryAnalytics', () => {
+  it('keeps only the newest records up to its limit', () => {
+    const memory = new MemoryAnalytics(2);
+    for (const requestId of ['a', 'b', 'c']) memory.write({ ...record, requestId });
+    expect(memory.records.map((r) => r.requestId)).toEqual(['b', 'c']);
+  });
+});
