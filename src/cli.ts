@@ -9,6 +9,7 @@ import { apply, formatPlan, summarise } from './declarative/apply.ts';
 import { httpClient, ManagementError } from './declarative/client.ts';
 import { exportState, toYaml } from './declarative/export.ts';
 import { readDesiredState } from './declarative/file.ts';
+import { formatRotation, formatSigningKeys, listSigningKeys, rotateSigningKeys } from './declarative/signing-keys.ts';
 import { GatehouseError } from './errors.ts';
 import { start } from './main.ts';
 import { openStore } from './store/index.ts';
@@ -36,7 +37,7 @@ Commands:
   migrate    Bring the store's schema up to date, then exit
   apply      Make the live state match a declarative file (gatehouse.yaml)
   export     Print the live state as a declarative file (no secrets)
-  oauth      Set up OAuth 2.0 endpoints: 'gatehouse oauth init'
+  oauth      OAuth 2.0: 'gatehouse oauth init' (endpoints), 'oauth keys', 'oauth rotate-keys'
   help       Show help for a command
 
 Run 'gatehouse help <command>' for its options. Docs: docs/README.md`,
@@ -74,17 +75,31 @@ Prints the live APIs, products, developers and apps in the declarative format. S
   --token TOKEN       Bearer token (GATEHOUSE_TOKEN, or GATEHOUSE_ADMIN_TOKEN)`,
   oauth: `Usage: gatehouse oauth init [--base-path PATH] [--format jwt|opaque] [--expires-in SECONDS] [--dry-run] [--url URL] [--token TOKEN]
 
-Creates and deploys the standard OAuth 2.0 APIs on the gateway: a token endpoint (client credentials and refresh
-tokens), revocation (RFC 7009) and introspection (RFC 7662), all behind client authentication. The gateway then
+Creates and deploys the standard OAuth 2.0 APIs on the gateway: an authorization endpoint (authorization code with
+PKCE; users sign in and consent on the developer hub), a token endpoint (client credentials, authorization code and
+refresh tokens), revocation (RFC 7009) and introspection (RFC 7662), behind client authentication. The gateway then
 describes them at /.well-known/oauth-authorization-server (RFC 8414), so clients configure themselves by discovery.
 Running it again changes nothing. Add the token API to your products so that apps may use it.
 
-  --base-path PATH      Where the endpoints live (default /oauth: /oauth/token, /oauth/revoke, /oauth/introspect)
+  --base-path PATH      Where the endpoints live (default /oauth: /oauth/authorize, /oauth/token, /oauth/revoke,
+                        /oauth/introspect)
   --format FORMAT       jwt (default: RFC 9068 JWTs, ES256, keys at /.well-known/jwks.json) or opaque
   --expires-in SECONDS  Access-token lifetime (default 3600)
   --dry-run             Print the plan only
   --url URL             Management API (GATEHOUSE_URL; default http://127.0.0.1:8081)
-  --token TOKEN         Bearer token (GATEHOUSE_TOKEN, or GATEHOUSE_ADMIN_TOKEN)`,
+  --token TOKEN         Bearer token (GATEHOUSE_TOKEN, or GATEHOUSE_ADMIN_TOKEN)
+
+Usage: gatehouse oauth keys [--url URL] [--token TOKEN]
+
+Lists the keys that sign JWT access tokens (never their private part): the current one, the next one when it is
+published ahead of its turn, and retiring ones, still published so that the tokens they signed verify.
+
+Usage: gatehouse oauth rotate-keys [--algorithm ES256|EdDSA|RS256] [--url URL] [--token TOKEN]
+
+Rotates now (after a suspected leak, say; keys also rotate by themselves every 30 days): a new key signs from now on,
+and the old one stays published for 24 hours, so tokens in flight still verify. Admins only.
+
+  --algorithm ALG       Rotate only this algorithm's key (default: every algorithm that has one)`,
 };
 
 type Values = Record<string, string | boolean | undefined>;
@@ -198,7 +213,8 @@ async function exportCommand(args: string[]): Promise<void> {
 async function oauthCommand(args: string[]): Promise<void> {
   const [sub, ...rest] = args;
   if (sub === undefined || sub === '--help' || sub === '-h') return out(HELP.oauth as string);
-  if (sub !== 'init') throw new UsageError(`Unknown 'oauth' command '${sub}'. There is one: init.`);
+  if (sub === 'keys' || sub === 'rotate-keys') return oauthKeysCommand(sub, rest);
+  if (sub !== 'init') throw new UsageError(`Unknown 'oauth' command '${sub}'. There are: init, keys, rotate-keys.`);
   const { values } = parse(rest, { 'base-path': { type: 'string' }, format: { type: 'string' }, 'expires-in': { type: 'string' }, 'dry-run': { type: 'boolean' }, url: { type: 'string' }, token: { type: 'string' } });
   if (values.help) return out(HELP.oauth as string);
   const basePath = (values['base-path'] as string | undefined) ?? OAUTH_INIT_DEFAULTS.basePath;
@@ -215,6 +231,18 @@ async function oauthCommand(args: string[]): Promise<void> {
   out('');
   out('On the gateway, clients find them at /.well-known/oauth-authorization-server. Add the oauth-token API to the');
   out('products your apps use (Apigee\'s rule: a token covers only its products\' APIs, and the token API must be one).');
+}
+
+async function oauthKeysCommand(sub: 'keys' | 'rotate-keys', args: string[]): Promise<void> {
+  const { values } = parse(args, { ...(sub === 'rotate-keys' ? { algorithm: { type: 'string' as const } } : {}), url: { type: 'string' }, token: { type: 'string' } });
+  if (values.help) return out(HELP.oauth as string);
+  if (sub === 'keys') return out(formatSigningKeys((await listSigningKeys(clientOptions(values))).items));
+  const algorithm = values.algorithm as string | undefined;
+  if (algorithm !== undefined && algorithm !== 'ES256' && algorithm !== 'EdDSA' && algorithm !== 'RS256') throw new UsageError(`--algorithm is ES256, EdDSA or RS256, not '${algorithm}'.`);
+  const result = await rotateSigningKeys(clientOptions(values), algorithm);
+  out(formatRotation(result));
+  out('');
+  out(formatSigningKeys(result.items));
 }
 
 const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { start: startCommand, migrate: migrateCommand, apply: applyCommand, export: exportCommand, oauth: oauthCommand };

@@ -39,6 +39,8 @@ export const errorCatalogue = {
   'hub.try_path_refused': { status: 400, title: 'Path outside the app\'s APIs', doc: "The try-it console calls only the gateway, and there only paths under the base path of a deployed API of the app's products. The detail lists those base paths." },
   'hub.gateway_unreachable': { status: 502, title: 'Gateway unreachable', doc: 'The developer hub could not connect to the gateway to make the call for you. Check that the gateway is running.' },
   'hub.gateway_timeout': { status: 504, title: 'Gateway did not answer in time', doc: 'The gateway took longer than 10 seconds to answer a call the developer hub made for you (a token request or a try-it call).' },
+  'hub.authorization_request_invalid': { status: 400, title: 'Sign-in link not valid', doc: 'The `request` of the login and consent page was not made by this Gatehouse (or was changed, or was made by a node with another server secret). Go back to the app and start signing in again.' },
+  'hub.authorization_request_expired': { status: 400, title: 'Sign-in link expired', doc: 'An authorization request waits at most 10 minutes for the user to sign in and consent. Go back to the app and start again.' },
   'hub.traffic_unavailable': { status: 503, title: 'Traffic reports unavailable', doc: 'This Gatehouse sends analytics records to a sink that cannot report on them, so the developer hub cannot show traffic.' },
   // apis, revisions, deployments
   'api.not_found': { status: 404, title: 'API not found', doc: 'No API has this name.' },
@@ -59,6 +61,7 @@ export const errorCatalogue = {
   'app.not_found': { status: 404, title: 'App not found', doc: 'The developer has no app with this name.' },
   'app.exists': { status: 409, title: 'App already exists', doc: 'The developer already has an app with this name.' },
   'app.unknown_product': { status: 422, title: 'App names an unknown product', doc: 'Each product an app subscribes to must exist.' },
+  'app.invalid_jwks': { status: 400, title: 'Unusable client keys', doc: 'An app with `tokenEndpointAuthMethod: private_key_jwt` needs `jwks`, and every key in `jwks` must be a public key Gatehouse can verify client assertions with: EC P-256 (ES256), Ed25519 (EdDSA) or RSA of at least 2048 bits (RS256, PS256), with an `alg` that fits it if one is given, and a distinct `kid` on each when there are several. Private keys (`d` and the like) are refused: register only the public half. `errors` names each key and what is wrong with it.' },
   'credential.not_found': { status: 404, title: 'Credential not found', doc: 'The app has no credential with this client id.' },
   'credential.exists': { status: 409, title: 'Client id already in use', doc: 'Client ids are unique across all apps. Choose another, or let Gatehouse generate one.' },
   'credential.secret_too_short': { status: 400, title: 'Client secret too short', doc: 'Imported client secrets must have at least 16 characters: Gatehouse stores a fast hash of each secret, which is safe only for secrets that cannot be guessed.' },
@@ -78,6 +81,8 @@ export const errorCatalogue = {
   'kvm.encryption_unavailable': { status: 422, title: 'Encryption unavailable', doc: 'Encrypted maps need a server secret. With PostgreSQL, set `GATEHOUSE_SECRET_KEY` (at least 32 characters, the same on every node) and restart; with SQLite, Gatehouse keeps one in the data directory as `secret.key`.' },
   'kvm.encrypted_immutable': { status: 409, title: 'Encryption cannot change', doc: 'Whether a map is encrypted is decided when it is created. Create a new map (and move the entries) instead.' },
   'api.invalid': { status: 422, title: 'API cannot be deployed', doc: 'A condition does not parse, a step names an unknown policy, or a step\'s config does not fit its policy. `errors` lists each problem with its place in the flow, e.g. `/preFlow/request/0/config/operation`.' },
+  // JWT signing keys
+  'signing-key.unavailable': { status: 409, title: 'No signing keys', doc: 'JWT signing keys are kept encrypted under the server secret, and this server has none (PostgreSQL without `GATEHOUSE_SECRET_KEY`). Set it, the same on every node, and restart.' },
   // the policy catalogue
   'policy.not_found': { status: 404, title: 'Policy not found', doc: 'No built-in policy has this name. `GET /api/v1/policies` lists them all.' },
   // the gateway
@@ -88,7 +93,7 @@ export const errorCatalogue = {
   'gateway.body_too_large': { status: 413, title: 'Body too large for a policy', doc: 'A step had to read the request body, which is larger than the 10 MiB a policy may buffer. Bodies that no step reads stream through without a limit.' },
   // OAuth 2.0 (the oauth-v2 policy); token endpoint errors follow RFC 6749 §5.2, bearer errors RFC 6750 §3.1
   'oauth.invalid_request': { status: 400, title: 'Invalid token request', doc: 'A required parameter (`grant_type`, say) is missing, or the client credentials were sent twice.' },
-  'oauth.invalid_client': { status: 401, title: 'Client authentication failed', doc: 'Unknown client id, wrong secret, or the credential, app or developer is not in good standing.' },
+  'oauth.invalid_client': { status: 401, title: 'Client authentication failed', doc: 'Unknown client id, wrong secret, a `private_key_jwt` client assertion that is refused (bad signature, unknown `kid`, wrong `iss`, `sub` or `aud`, expired, valid for more than 5 minutes, no `jti`, or used before), a method other than the one the app registered (`tokenEndpointAuthMethod`), or the credential, app or developer is not in good standing. `error_description` says which.' },
   'oauth.invalid_grant': { status: 400, title: 'Invalid grant', doc: 'The grant (refresh token, authorization code, password) is invalid, expired or revoked.' },
   'oauth.unauthorized_client': { status: 400, title: 'Client not authorised', doc: 'The app may not use this grant, or has no approved product.' },
   'oauth.unsupported_grant_type': { status: 400, title: 'Unsupported grant type', doc: 'The token endpoint does not accept this `grant_type`; its `supportedGrantTypes` lists those it does.' },

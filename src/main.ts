@@ -17,9 +17,14 @@ import { authorizationServerMetadata } from './gateway/oauth-metadata.ts';
 import { GatewayRuntime } from './gateway/runtime.ts';
 import { createGatewayServer } from './gateway/server.ts';
 import { MemoryCounters } from './counters/memory.ts';
+import { RevocationFeed } from './oauth/revocation-feed.ts';
 import { SigningKeys } from './oauth/signing-keys.ts';
+import { StoredAuthorizationCodes } from './oauth/authorization-codes.ts';
+import { AuthorizationSeals } from './oauth/authorization-requests.ts';
+import { ClientAssertions } from './oauth/client-assertion.ts';
 import { OpaqueTokens } from './oauth/tokens.ts';
 import { policyRegistry } from './policies/index.ts';
+import type { AuthorizationServer } from './policies/policy.ts';
 import { MemoryResponseCacheStore } from './policies/response-cache/store.ts';
 import { buildHubServer } from './hub-api/server.ts';
 import type { Health } from './http/health.ts';
@@ -31,8 +36,14 @@ import { ValueCipher } from './util/cipher.ts';
 import { systemClock, type Clock } from './util/clock.ts';
 import { VERSION } from './version.ts';
 
-/** How often the schedule of JWT signing keys is checked (a key signs for 30 days, the next is published an hour ahead). */
-const KEY_ROTATION_CHECK_MS = 10 * 60 * 1000;
+/**
+ * How often the JWT signing keys are re-read (one small query) and their schedule checked (a key signs for 30 days, the
+ * next is published an hour ahead): a rotation by command on another node reaches this one within this time.
+ */
+const KEY_ROTATION_CHECK_MS = 5 * 1000;
+/** How often expired rows leave the token table, and how long after expiry they stay. */
+const TOKEN_SWEEP_INTERVAL_MS = 60 * 60 * 1000;
+const TOKEN_SWEEP_GRACE_MS = 24 * 60 * 60 * 1000;
 
 export interface StartOptions {
   config: ServerConfig;
@@ -141,6 +152,10 @@ export async function start(options: StartOptions): Promise<Running> {
   };
   const servers: { admin?: FastifyInstance; hub?: FastifyInstance; gateway?: Server } = {};
   let rotation: NodeJS.Timeout | undefined;
+  /** The key check in progress, if any: checks never overlap, and stop() waits for one before closing the store. */
+  let keyCheck: Promise<void> | undefined;
+  let sweep: NodeJS.Timeout | undefined;
+  let revocationFeed: RevocationFeed | undefined;
   /** The gateway as callers reach it; read late, since the gateway listens after the servers are built. */
   const gatewayPublicUrl = () => config.gateway.publicUrl?.replace(/\/$/, '') ?? urlOf(servers.gateway as Server, config.gateway.host);
   try {
@@ -160,9 +175,46 @@ export async function start(options: StartOptions): Promise<Running> {
     const issuer = () => config.oauth.issuer ?? gatewayPublicUrl();
     const tokens = new OpaqueTokens(store, clock, undefined, undefined, signingKeys ? { keys: signingKeys, issuer } : undefined);
     await tokens.loadRevocations();
+    // Nodes sharing the store learn each other's revocations by polling it (JWTs are verified without a store read).
+    revocationFeed = new RevocationFeed({ store, tokens, clock, intervalMs: config.oauth.revocationPollIntervalMs, onError: (error) => log.error('revocation poll failed', error) });
+    revocationFeed.start();
+    // private_key_jwt (RFC 7523): an assertion names the issuer or a token endpoint URL; its jti is kept in the store.
+    const clientAssertions = new ClientAssertions({
+      store,
+      issuer,
+      gatewayUrl: gatewayPublicUrl,
+      tokenEndpointUrl: () => {
+        const url = authorizationServerMetadata({ issuer: issuer(), gatewayUrl: gatewayPublicUrl(), apis: runtime?.deployedApis() ?? [], jwks: false }).token_endpoint;
+        return typeof url === 'string' ? url : undefined;
+      },
+    });
+    // The authorization code grant: requests and consents sealed under the server secret, codes kept with the tokens.
+    const seals = new AuthorizationSeals(secret, clock);
+    const hubPublicUrl = () => config.hub.publicUrl?.replace(/\/$/, '') ?? urlOf(servers.hub?.server as Server, config.hub.host);
+    const authorization: AuthorizationServer = {
+      seals,
+      codes: new StoredAuthorizationCodes(store, clock, tokens),
+      loginPageUrl: () => `${hubPublicUrl()}/authorize`,
+      gatewayUrl: gatewayPublicUrl,
+      issuer,
+    };
+    // Expired tokens, codes and client assertion ids go a day after they expire (the day keeps reuse detection
+    // answering a little longer); without this the token table only grows.
+    sweep = setInterval(() => {
+      store.oauthTokens.deleteExpired(clock.now() - TOKEN_SWEEP_GRACE_MS).catch((error: unknown) => log.error('sweeping expired tokens failed', error));
+    }, TOKEN_SWEEP_INTERVAL_MS);
+    sweep.unref();
     if (signingKeys) {
       rotation = setInterval(() => {
-        signingKeys.rotateWhenDue().catch((error: unknown) => log.error('signing key rotation failed', error));
+        keyCheck ??= signingKeys
+          .rotateWhenDue()
+          .then(
+            () => undefined,
+            (error: unknown) => log.error('signing key rotation failed', error),
+          )
+          .finally(() => {
+            keyCheck = undefined;
+          });
       }, KEY_ROTATION_CHECK_MS);
       rotation.unref();
     }
@@ -171,13 +223,13 @@ export async function start(options: StartOptions): Promise<Running> {
       store,
       changes: deps.changes,
       policies: policyRegistry(),
-      policyDeps: { clock, counters: new MemoryCounters(), keys, tokens, responseCache: new MemoryResponseCacheStore(), kvm },
+      policyDeps: { clock, counters: new MemoryCounters(), keys, tokens, responseCache: new MemoryResponseCacheStore(), kvm, authorization, clientAssertions },
       log,
     });
     await runtime.reload();
     // One store of analytics: the gateway writes to it, the management API's traffic reports read it.
     const analytics = options.analytics ?? new MemoryAnalytics();
-    servers.admin = await buildAdminApi({ deps, health, version: VERSION, logLevel, internalToken, traffic: analytics });
+    servers.admin = await buildAdminApi({ deps, health, version: VERSION, logLevel, internalToken, traffic: analytics, signingKeys });
     servers.hub = await buildHubServer({
       health,
       logLevel,
@@ -188,6 +240,7 @@ export async function start(options: StartOptions): Promise<Running> {
       // Read per request: the gateway listens after the hub is built.
       gatewayUrl: gatewayPublicUrl,
       relaySecret,
+      seals,
       gatewayLocalUrl: () => localUrl(servers.gateway as Server, config.gateway.host),
     });
     // RFC 8414 metadata, also under OpenID's name, which discovery clients (openid-client) ask for first.
@@ -197,7 +250,7 @@ export async function start(options: StartOptions): Promise<Running> {
       ['/.well-known/openid-configuration', metadata],
       ...(signingKeys ? [['/.well-known/jwks.json', () => signingKeys.jwks()] as const] : []),
     ]);
-    servers.gateway = createGatewayServer({ runtime, health, clock, analytics: offHotPath(analytics), log, wellKnown, relaySecret });
+    servers.gateway = createGatewayServer({ runtime, health, clock, analytics: offHotPath(analytics, (error) => log.error('analytics sink failed', error)), log, wellKnown, relaySecret });
 
     const drains = [servers.gateway, servers.admin.server, servers.hub.server].map(trackResponses) as [() => void, () => void, () => void];
     await listen(servers.gateway, config.gateway.host, config.gateway.port, 'gateway');
@@ -222,6 +275,9 @@ export async function start(options: StartOptions): Promise<Running> {
           await Promise.all([closeServer(gateway, drains[0], timeout), closeServer(admin.server, drains[1], timeout), closeServer(hub.server, drains[2], timeout)]);
           await Promise.all([admin.close(), hub.close()]);
           clearInterval(rotation);
+          clearInterval(sweep);
+          await keyCheck;
+          await revocationFeed?.close();
           await runtime?.close();
           keys?.close();
           kvm?.close();
@@ -234,7 +290,8 @@ export async function start(options: StartOptions): Promise<Running> {
     draining = true;
     servers.gateway?.close();
     clearInterval(rotation);
-    await Promise.allSettled([servers.admin?.close(), servers.hub?.close(), runtime?.close()]);
+    clearInterval(sweep);
+    await Promise.allSettled([servers.admin?.close(), servers.hub?.close(), runtime?.close(), revocationFeed?.close()]);
     keys?.close();
     kvm?.close();
     await store.close().catch(() => {});

@@ -23,6 +23,8 @@ import { developerRoutes } from './routes/developers.ts';
 import { keyValueMapRoutes } from './routes/key-value-maps.ts';
 import { policyRoutes } from './routes/policies.ts';
 import { productRoutes } from './routes/products.ts';
+import { signingKeyRoutes } from './routes/signing-keys.ts';
+import type { KeyRotator } from '../manage/signing-keys.ts';
 import { userRoutes } from './routes/users.ts';
 import { validatorCompiler } from '../http/validation.ts';
 import { acceptJsonBodies } from '../http/json-body.ts';
@@ -41,6 +43,8 @@ export interface AdminApiOptions {
   webRoot?: string;
   /** What `GET /api/v1/analytics/traffic` reports on (the gateway's analytics); absent, every report is empty. */
   traffic?: TrafficSource | undefined;
+  /** This node's JWT signing keys, which rotation by command changes; absent without a server secret. */
+  signingKeys?: KeyRotator | undefined;
 }
 
 const CONSOLE_ROLES = ['admin', 'api-editor', 'viewer'] as const;
@@ -131,6 +135,7 @@ export async function buildAdminApi(options: AdminApiOptions): Promise<FastifyIn
       await api.register(appRoutes(options.deps));
       await api.register(userRoutes(options.deps));
       await api.register(auditRoutes(options.deps));
+      await api.register(signingKeyRoutes(options.deps, options.signingKeys));
       await api.register(policyRoutes(policyRegistry()));
       await api.register(conditionRoutes());
       await api.register(analyticsRoutes(options.deps.clock, options.traffic));

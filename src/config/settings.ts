@@ -32,6 +32,13 @@ export const SETTINGS: readonly Setting[] = [
   { path: 'hub.port', env: ['GATEHOUSE_HUB_PORT'], flag: 'hub-port', schema: Port, default: 8082, doc: 'Port of the developer hub.' },
   { path: 'hub.host', env: ['GATEHOUSE_HUB_HOST'], flag: 'hub-host', schema: Host, default: '0.0.0.0', doc: 'Address the developer hub listens on; public by default.' },
   {
+    path: 'hub.publicUrl',
+    env: ['GATEHOUSE_HUB_PUBLIC_URL'],
+    flag: 'hub-public-url',
+    schema: Type.String({ pattern: '^https?://[^/?#\\s]+/?$', description: 'an http:// or https:// origin, such as https://developers.example.com' }),
+    doc: "The developer hub's address as browsers see it. The authorization code grant sends users to its `/authorize` page to sign in and consent. Default: `http://localhost:<hub port>`.",
+  },
+  {
     path: 'hub.signup',
     env: ['GATEHOUSE_HUB_SIGNUP'],
     flag: 'hub-signup',
@@ -45,6 +52,14 @@ export const SETTINGS: readonly Setting[] = [
     flag: 'oauth-issuer',
     schema: Type.String({ pattern: '^https?://[^?#\\s]+$', description: 'an http:// or https:// URL without query or fragment' }),
     doc: 'The OAuth 2.0 issuer: the `iss` (and `aud`) of JWT access tokens. Default: the gateway\'s public URL (`GATEHOUSE_GATEWAY_PUBLIC_URL`, else `http://localhost:<gateway port>`). Changing it makes JWTs issued before unverifiable.',
+  },
+  {
+    path: 'oauth.revocationPollIntervalMs',
+    env: ['GATEHOUSE_OAUTH_REVOCATION_POLL_INTERVAL_MS'],
+    flag: 'oauth-revocation-poll-interval-ms',
+    schema: Type.Integer({ minimum: 0, maximum: 600_000, description: 'milliseconds from 0 to 600000' }),
+    default: 2_000,
+    doc: 'How often each node reads the store for access tokens revoked on other nodes. JWTs are verified without the store, so a JWT revoked on one node is refused on the others within this interval (opaque tokens they had cached, too). `0` turns the polling off, for a single node.',
   },
   { path: 'dataDir', env: ['GATEHOUSE_DATA_DIR'], flag: 'data-dir', schema: Type.String({ minLength: 1, description: 'a directory path' }), default: './data', doc: 'Directory of the embedded SQLite store (`gatehouse.db`). Created when missing.' },
   {
@@ -100,8 +115,8 @@ export const SETTINGS: readonly Setting[] = [
 export interface ServerConfig {
   gateway: { port: number; host: string; publicUrl?: string | undefined };
   admin: { port: number; host: string };
-  hub: { port: number; host: string; signup: 'open' | 'approval' | 'closed' };
-  oauth: { issuer?: string | undefined };
+  hub: { port: number; host: string; publicUrl?: string | undefined; signup: 'open' | 'approval' | 'closed' };
+  oauth: { issuer?: string | undefined; revocationPollIntervalMs: number };
   dataDir: string;
   databaseUrl?: string | undefined;
   redisUrl?: string | undefined;

@@ -1,10 +1,11 @@
-// `gatehouse oauth init`: the standard set of OAuth 2.0 APIs in one command (token, revocation, introspection), as a
+// `gatehouse oauth init`: the standard set of OAuth 2.0 APIs in one command (authorization, token, revocation,
+// introspection), as a
 // declarative state that `apply` creates and deploys. Re-running it changes nothing; it never deletes.
 import type { ApiSpec } from '../model/api.ts';
 import type { DesiredState } from './schema.ts';
 
 export interface OAuthInitOptions {
-  /** Where the endpoints live, e.g. `/oauth` → `/oauth/token`, `/oauth/revoke`, `/oauth/introspect`. */
+  /** Where the endpoints live, e.g. `/oauth` → `/oauth/authorize`, `/oauth/token`, `/oauth/revoke`, `/oauth/introspect`. */
   basePath: string;
   tokenFormat: 'jwt' | 'opaque';
   /** Access-token lifetime in milliseconds. */
@@ -21,9 +22,10 @@ export function oauthInitState(options: OAuthInitOptions): DesiredState {
   const base = options.basePath === '/' ? '' : options.basePath.replace(/\/+$/, '');
   return {
     apis: [
+      endpoint('oauth-authorize', 'OAuth 2.0 authorization endpoint (authorization code with PKCE)', `${base}/authorize`, { operation: 'GenerateAuthorizationCode', advertised: true }),
       endpoint('oauth-token', 'OAuth 2.0 token endpoint', `${base}/token`, {
         operation: 'GenerateAccessToken',
-        supportedGrantTypes: ['client_credentials', 'refresh_token'],
+        supportedGrantTypes: ['client_credentials', 'authorization_code', 'refresh_token'],
         tokenFormat: options.tokenFormat,
         expiresIn: options.expiresIn,
         advertised: true,

@@ -20,13 +20,16 @@ describe('authorization server metadata (RFC 8414)', () => {
     expect(authorizationServerMetadata({ ...base, apis })).toEqual({
       issuer: 'https://gw.example',
       token_endpoint: 'https://gw.example/oauth/token',
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+      token_endpoint_auth_signing_alg_values_supported: ['ES256', 'EdDSA', 'Ed25519', 'RS256', 'PS256'],
       grant_types_supported: ['client_credentials', 'refresh_token'],
       jwks_uri: 'https://gw.example/.well-known/jwks.json',
       revocation_endpoint: 'https://gw.example/oauth/revoke',
-      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      revocation_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
+      revocation_endpoint_auth_signing_alg_values_supported: ['ES256', 'EdDSA', 'Ed25519', 'RS256', 'PS256'],
       introspection_endpoint: 'https://gw.example/oauth/introspect',
-      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
+      introspection_endpoint_auth_signing_alg_values_supported: ['ES256', 'EdDSA', 'Ed25519', 'RS256', 'PS256'],
       response_types_supported: [],
     });
   });
@@ -36,6 +39,18 @@ describe('authorization server metadata (RFC 8414)', () => {
     const second = api('b-token', '/b/token', { operation: 'GenerateAccessToken', advertised: true });
     expect(authorizationServerMetadata({ ...base, apis: [first, second] }).token_endpoint).toBe('https://gw.example/b/token');
     expect(authorizationServerMetadata({ ...base, apis: [first, { ...second, spec: api('b-token', '/b/token', { operation: 'GenerateAccessToken' }).spec }] }).token_endpoint).toBe('https://gw.example/a/token');
+  });
+
+  it('names the authorization endpoint, the code response type and S256 when an API offers GenerateAuthorizationCode', () => {
+    const apis = [api('authorize', '/oauth/authorize', { operation: 'GenerateAuthorizationCode' }), api('token', '/oauth/token', { operation: 'GenerateAccessToken', supportedGrantTypes: ['authorization_code'] })];
+    expect(authorizationServerMetadata({ ...base, apis })).toMatchObject({
+      authorization_endpoint: 'https://gw.example/oauth/authorize',
+      response_types_supported: ['code'],
+      response_modes_supported: ['query'],
+      code_challenge_methods_supported: ['S256'],
+      authorization_response_iss_parameter_supported: true,
+      grant_types_supported: ['authorization_code'],
+    });
   });
 
   it('leaves out what is not there: no token API, no keys', () => {

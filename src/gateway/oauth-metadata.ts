@@ -1,5 +1,6 @@
 // The gateway's OAuth 2.0 authorization server metadata (RFC 8414): the issuer and the endpoints that deployed APIs
-// offer (token, revocation, introspection) and the key set, so clients configure themselves by discovery.
+// offer (authorization, token, revocation, introspection) and the key set, so clients configure themselves by discovery.
+import { CLIENT_ASSERTION_ALGORITHMS } from '../oauth/client-assertion.ts';
 import { operationEndpoints, type DeployedApi, type OAuthEndpoint } from './oauth-endpoints.ts';
 
 export interface MetadataInput {
@@ -11,8 +12,12 @@ export interface MetadataInput {
   jwks: boolean;
 }
 
-/** RFC 6749 §2.3.1 client authentication, as the token, revocation and introspection endpoints accept it. */
-const CLIENT_AUTH = ['client_secret_basic', 'client_secret_post'];
+/** Client authentication the endpoints accept: RFC 6749 §2.3.1 secrets and RFC 7523 `private_key_jwt`. */
+const CLIENT_AUTH = ['client_secret_basic', 'client_secret_post', 'private_key_jwt'];
+/** Where public clients may call too (the token endpoint for their grants, RFC 7009 revocation): also `none`. */
+const PUBLIC_CLIENT_AUTH = [...CLIENT_AUTH, 'none'];
+/** RFC 8414 §2: what a `private_key_jwt` assertion may be signed with. */
+const SIGNING_ALGS = [...CLIENT_ASSERTION_ALGORITHMS];
 
 /** The endpoint of an operation: the one marked `advertised`, else the first by base path. */
 function endpointOf(input: MetadataInput, operation: string): OAuthEndpoint | undefined {
@@ -25,14 +30,17 @@ export function authorizationServerMetadata(input: MetadataInput): Record<string
   const token = endpointOf(input, 'GenerateAccessToken');
   const revocation = endpointOf(input, 'RevokeToken');
   const introspection = endpointOf(input, 'IntrospectToken');
+  const authorization = endpointOf(input, 'GenerateAuthorizationCode');
   const grants = token && Array.isArray(token.config.supportedGrantTypes) ? token.config.supportedGrantTypes : ['client_credentials'];
   return {
     issuer: input.issuer,
-    ...(token ? { token_endpoint: token.url, token_endpoint_auth_methods_supported: CLIENT_AUTH, grant_types_supported: grants } : {}),
+    ...(token ? { token_endpoint: token.url, token_endpoint_auth_methods_supported: PUBLIC_CLIENT_AUTH, token_endpoint_auth_signing_alg_values_supported: SIGNING_ALGS, grant_types_supported: grants } : {}),
     ...(input.jwks ? { jwks_uri: `${origin}/.well-known/jwks.json` } : {}),
-    ...(revocation ? { revocation_endpoint: revocation.url, revocation_endpoint_auth_methods_supported: CLIENT_AUTH } : {}),
-    ...(introspection ? { introspection_endpoint: introspection.url, introspection_endpoint_auth_methods_supported: CLIENT_AUTH } : {}),
-    // RFC 8414 §2: required. No API offers an authorization endpoint (authorization code), so no response type.
-    response_types_supported: [],
+    ...(revocation ? { revocation_endpoint: revocation.url, revocation_endpoint_auth_methods_supported: PUBLIC_CLIENT_AUTH, revocation_endpoint_auth_signing_alg_values_supported: SIGNING_ALGS } : {}),
+    ...(introspection ? { introspection_endpoint: introspection.url, introspection_endpoint_auth_methods_supported: CLIENT_AUTH, introspection_endpoint_auth_signing_alg_values_supported: SIGNING_ALGS } : {}),
+    // RFC 8414 §2: required; `code` only where an API offers the authorization endpoint. PKCE: S256 only (RFC 7636 §4.2).
+    ...(authorization
+      ? { authorization_endpoint: authorization.url, response_types_supported: ['code'], response_modes_supported: ['query'], code_challenge_methods_supported: ['S256'], authorization_response_iss_parameter_supported: true }
+      : { response_types_supported: [] }),
   };
 }

@@ -3,6 +3,7 @@ import type { TrafficSource } from '../gateway/traffic.ts';
 import { Problem } from '../http/problem.ts';
 import type { ManageDeps } from '../manage/context.ts';
 import type { SignupMode } from '../model/hub.ts';
+import type { AuthorizationSeals } from '../oauth/authorization-requests.ts';
 
 export interface HubContext {
   readonly deps: ManageDeps;
@@ -15,6 +16,8 @@ export interface HubContext {
   readonly traffic?: TrafficSource | undefined;
   /** Sent with relayed calls so the gateway sees the developer's address (see GatewayServerOptions.relaySecret). */
   readonly relaySecret?: string | undefined;
+  /** Opens authorization requests and seals consents (the authorization code grant's login and consent page). */
+  readonly seals?: AuthorizationSeals | undefined;
 }
 
 /** Error responses every route may give, for the OpenAPI document. */

@@ -16,7 +16,9 @@ import type { ManageDeps } from '../manage/context.ts';
 import type { SignupMode } from '../model/hub.ts';
 import { hubAccessHook, type HubAccess } from './access.ts';
 import type { HubContext } from './context.ts';
+import type { AuthorizationSeals } from '../oauth/authorization-requests.ts';
 import { appRoutes } from './routes/apps.ts';
+import { authorizationRoutes } from './routes/authorization.ts';
 import { catalogueRoutes } from './routes/catalogue.ts';
 import { sessionRoutesOfHub } from './routes/session.ts';
 import { toolRoutes } from './routes/tools.ts';
@@ -39,6 +41,8 @@ export interface HubServerOptions {
   traffic?: TrafficSource | undefined;
   /** The gateway's relay secret, so relayed calls count as the developer's (GatewayServerOptions.relaySecret). */
   relaySecret?: string | undefined;
+  /** Seals of the authorization code grant, shared with the gateway's authorization endpoint. */
+  seals?: AuthorizationSeals | undefined;
   /** The built hub web app, served at `/` (default: dist/web/hub). */
   webRoot?: string;
   /** Pino level, or false for no request log (tests). */
@@ -112,6 +116,7 @@ export async function buildHubServer(options: HubServerOptions): Promise<Fastify
     gatewayLocalUrl: options.gatewayLocalUrl,
     traffic: options.traffic,
     relaySecret: options.relaySecret,
+    seals: options.seals,
   };
   app.addHook('onRequest', hubAccessHook({ deps: options.deps, signup: options.signup }));
 
@@ -126,6 +131,7 @@ export async function buildHubServer(options: HubServerOptions): Promise<Fastify
       await api.register(catalogueRoutes(context));
       await api.register(appRoutes(context));
       await api.register(toolRoutes(context));
+      await api.register(authorizationRoutes(context));
     },
     { prefix: HUB_API_PREFIX },
   );

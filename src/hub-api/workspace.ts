@@ -125,6 +125,7 @@ export async function hubAppView(deps: ManageDeps, app: AppView, gatewayUrl: str
     ...(app.displayName === undefined ? {} : { displayName: app.displayName }),
     ...(app.description === undefined ? {} : { description: app.description }),
     callbackUrls: app.callbackUrls ?? [],
+    publicClient: app.tokenEndpointAuthMethod === 'none',
     products: app.products ?? [],
     status: app.status,
     credentials: app.credentials.map(credentialOf),
@@ -186,7 +187,7 @@ export async function getWorkspaceApp(deps: ManageDeps, ws: Workspace, name: str
 /** Creates the app with one generated credential; its secret is in this answer only. */
 export async function createWorkspaceApp(deps: ManageDeps, ws: Workspace, body: HubAppCreate, gatewayUrl: string): Promise<Versioned<HubAppView>> {
   await checkSubscribable(deps, body.products, []);
-  const { view, version } = await createApp(deps, ws.actor, ws.email, { name: body.name, ...hubFields(body) });
+  const { view, version } = await createApp(deps, ws.actor, ws.email, { name: body.name, ...hubFields(body), ...(body.publicClient === true ? { tokenEndpointAuthMethod: 'none' as const } : {}) });
   return { view: await hubAppView(deps, view, gatewayUrl), version };
 }
 
@@ -201,11 +202,13 @@ export async function updateWorkspaceApp(
 ): Promise<Versioned<HubAppView>> {
   const { view: current } = await getApp(deps, ws.email, name);
   await checkSubscribable(deps, body.products, current.products ?? []);
+  // A developer turns the public client on or off; a method an administrator chose (private_key_jwt) stays unless made public.
+  const method = body.publicClient === undefined ? current.tokenEndpointAuthMethod : body.publicClient ? 'none' : current.tokenEndpointAuthMethod === 'none' ? undefined : current.tokenEndpointAuthMethod;
   const spec: AppSpec = {
     name: current.name,
     ...hubFields(body),
     ...(current.allowPasswordGrant === undefined ? {} : { allowPasswordGrant: current.allowPasswordGrant }),
-    ...(current.tokenEndpointAuthMethod === undefined ? {} : { tokenEndpointAuthMethod: current.tokenEndpointAuthMethod }),
+    ...(method === undefined ? {} : { tokenEndpointAuthMethod: method }),
     ...(current.jwks === undefined ? {} : { jwks: current.jwks }),
     ...(current.attributes === undefined ? {} : { attributes: current.attributes }),
   };

@@ -1,5 +1,6 @@
 // App and credential operations: subscriptions with per-product approval, secrets shown once, stored hashed.
 import { GatehouseError } from '../errors.ts';
+import { jwksProblems } from '../oauth/client-assertion.ts';
 import type { AppCreate, AppSpec, AppStatus, AppView, CredentialCreate, CredentialStatus, CredentialView, ImportedCredential, SubscriptionStatus } from '../model/app.ts';
 import { iso, type PageOf } from '../model/common.ts';
 import { UniqueViolation, type AppRecord, type CredentialProduct, type CredentialRecord, type DeveloperRecord, type PageRequest, type Repositories } from '../store/index.ts';
@@ -87,6 +88,25 @@ function checkImportedSecret(secret: string): void {
   }
 }
 
+/**
+ * A `private_key_jwt` app needs keys, and every key an app registers must be a public key client assertions can be
+ * verified with (RFC 7523, RFC 7517): checked on write, so that a key set that is saved works at the token endpoint.
+ */
+function checkClientKeys(spec: AppSpec): void {
+  const keys = spec.jwks?.keys ?? [];
+  if (spec.tokenEndpointAuthMethod === 'private_key_jwt' && keys.length === 0) {
+    throw new GatehouseError('app.invalid_jwks', 'An app with tokenEndpointAuthMethod private_key_jwt needs jwks: the public keys its client signs assertions with.', {
+      details: { errors: [{ path: '/jwks', message: 'is required with tokenEndpointAuthMethod private_key_jwt' }] },
+    });
+  }
+  const problems = jwksProblems(keys);
+  if (problems.length > 0) {
+    throw new GatehouseError('app.invalid_jwks', `The app's jwks cannot be used: ${problems.map((p) => p.message).join('; ')}.`, {
+      details: { errors: problems.map((p) => ({ path: `/jwks${p.path}`, message: p.message })) },
+    });
+  }
+}
+
 async function insertCredential(
   tx: Repositories,
   deps: ManageDeps,
@@ -121,6 +141,7 @@ async function insertCredential(
 
 export async function createApp(deps: ManageDeps, actor: Actor, email: string, input: AppCreate): Promise<Versioned<AppView>> {
   const { credentials: imported, ...spec } = input;
+  checkClientKeys(spec);
   const now = deps.clock.now();
   const shown: ShownSecrets = new Map();
   const view = await deps.store.transaction(async (tx) => {
@@ -169,6 +190,7 @@ export async function updateApp(
   expectedVersion?: number | null,
 ): Promise<Versioned<AppView>> {
   sameIdentity('app', 'name', name, spec.name);
+  checkClientKeys(spec);
   const now = deps.clock.now();
   let changed = false;
   const result = await deps.store.transaction(async (tx) => {

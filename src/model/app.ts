@@ -33,15 +33,15 @@ export type TokenEndpointAuthMethod = Static<typeof TokenEndpointAuthMethod>;
 /** A public JSON Web Key (RFC 7517): EC P-256, OKP Ed25519 or RSA. Private members are refused. */
 export const PublicJwk = Type.Object(
   {
-    kty: Type.Union([Type.Literal('EC'), Type.Literal('OKP'), Type.Literal('RSA')]),
-    kid: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-    alg: Type.Optional(Type.String({ maxLength: 20 })),
-    use: Type.Optional(Type.Literal('sig')),
-    crv: Type.Optional(Type.String({ maxLength: 20 })),
-    x: Type.Optional(Type.String({ maxLength: 200 })),
-    y: Type.Optional(Type.String({ maxLength: 200 })),
-    n: Type.Optional(Type.String({ maxLength: 1400 })),
-    e: Type.Optional(Type.String({ maxLength: 20 })),
+    kty: Type.Union([Type.Literal('EC'), Type.Literal('OKP'), Type.Literal('RSA')], { description: 'Key type: `EC` (P-256), `OKP` (Ed25519) or `RSA` (2048 bits or more).' }),
+    kid: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Key id; the assertion header names it. Required when the set has several keys.' })),
+    alg: Type.Optional(Type.String({ maxLength: 20, description: 'Restricts the key to one algorithm (ES256, EdDSA, RS256, PS256).' })),
+    use: Type.Optional(Type.Literal('sig', { description: 'Only `sig`: the key signs client assertions.' })),
+    crv: Type.Optional(Type.String({ maxLength: 20, description: 'EC and OKP: the curve, `P-256` or `Ed25519`.' })),
+    x: Type.Optional(Type.String({ maxLength: 200, description: 'EC and OKP: the public x coordinate (base64url).' })),
+    y: Type.Optional(Type.String({ maxLength: 200, description: 'EC: the public y coordinate (base64url).' })),
+    n: Type.Optional(Type.String({ maxLength: 1400, description: 'RSA: the modulus (base64url).' })),
+    e: Type.Optional(Type.String({ maxLength: 20, description: 'RSA: the public exponent (base64url).' })),
   },
   { additionalProperties: false, description: 'A public key as a JWK. `d` and other private members are not accepted: register only the public half.' },
 );
@@ -64,7 +64,7 @@ export const AppSpec = Type.Object(
     tokenEndpointAuthMethod: Type.Optional(TokenEndpointAuthMethod),
     jwks: Type.Optional(
       Type.Object(
-        { keys: Type.Array(PublicJwk, { minItems: 1, maxItems: 10 }) },
+        { keys: Type.Array(PublicJwk, { minItems: 1, maxItems: 10, description: 'One to ten public keys.' }) },
         { additionalProperties: false, description: 'The public keys of a `private_key_jwt` client (a JWK Set, RFC 7517 §5).' },
       ),
     ),

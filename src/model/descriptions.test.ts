@@ -10,6 +10,7 @@ import { KeyValueEntryPut, KeyValueEntryView, KeyValueMapListQuery, KeyValueMapS
 import { CatalogueProduct, HubAppCreate, HubAppUpdate, HubAppView, HubSessionExtras, HubTrafficReport, SignupBody, TokenRequest, TokenResult, TrafficQueryString, TryRequest, TryResult } from './hub.ts';
 import { ProductSpec } from './product.ts';
 import { PersonalTokenCreate, UserCreate, UserUpdate } from './user.ts';
+import { SigningKeyList, SigningKeyRotation, SigningKeyRotationRequest } from './signing-key.ts';
 
 type Json = Record<string, unknown>;
 
@@ -24,7 +25,7 @@ function undocumented(schema: Json, path: string, out: string[]): void {
 }
 
 describe('wire schemas', () => {
-  const schemas: Record<string, TSchema> = { ApiSpec, ProductSpec, DeveloperSpec, AppCreate, CredentialCreate, UserCreate, UserUpdate, PersonalTokenCreate, AuditQuery, DesiredState, KeyValueMapSpec, KeyValueMapView, KeyValueMapScopeQuery, KeyValueMapListQuery, KeyValueEntryPut, KeyValueEntryView, SignupBody, HubSessionExtras, CatalogueProduct, HubAppCreate, HubAppUpdate, HubAppView, TokenRequest, TokenResult, TryRequest, TryResult, TrafficQueryString, HubTrafficReport };
+  const schemas: Record<string, TSchema> = { ApiSpec, ProductSpec, DeveloperSpec, AppCreate, CredentialCreate, UserCreate, UserUpdate, PersonalTokenCreate, AuditQuery, DesiredState, KeyValueMapSpec, KeyValueMapView, KeyValueMapScopeQuery, KeyValueMapListQuery, KeyValueEntryPut, KeyValueEntryView, SignupBody, HubSessionExtras, CatalogueProduct, HubAppCreate, HubAppUpdate, HubAppView, TokenRequest, TokenResult, TryRequest, TryResult, TrafficQueryString, HubTrafficReport, SigningKeyList, SigningKeyRotationRequest, SigningKeyRotation };
   for (const [name, schema] of Object.entries(schemas)) {
     it(`${name} describes every field`, () => {
       const missing: string[] = [];

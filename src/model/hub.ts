@@ -108,6 +108,12 @@ const HubAppFields = {
   displayName: Type.Optional(DisplayName),
   description: Type.Optional(Description),
   callbackUrls: AppSpec.properties.callbackUrls,
+  publicClient: Type.Optional(
+    Type.Boolean({
+      description:
+        'True for an app that runs in a browser or on a phone and cannot keep a secret (a public client): it signs users in with the authorization code grant and PKCE, sends only its client id, and cannot use client credentials. Absent on a change: unchanged.',
+    }),
+  ),
   products: Type.Array(Name, { minItems: 1, maxItems: 100, uniqueItems: true, description: 'Products of the catalogue the app subscribes to (at least one).' }),
 };
 
@@ -116,7 +122,7 @@ export type HubAppCreate = Static<typeof HubAppCreate>;
 
 export const HubAppUpdate = Type.Object(HubAppFields, {
   additionalProperties: false,
-  description: 'The new display name, description, callback URLs and products (each replaces the old one; the name stays). Products added start approved, or pending for manual approval.',
+  description: 'The new display name, description, callback URLs, client type and products (each replaces the old one; the name stays). Products added start approved, or pending for manual approval.',
 });
 export type HubAppUpdate = Static<typeof HubAppUpdate>;
 
@@ -148,6 +154,7 @@ export const HubAppView = Type.Object(
     displayName: Type.Optional(DisplayName),
     description: Type.Optional(Description),
     callbackUrls: Type.Array(Type.String(), { description: 'Redirect URIs for the authorization code grant.' }),
+    publicClient: Type.Boolean({ description: 'A public client: no secret; authorization code with PKCE only.' }),
     products: Type.Array(Name, { description: 'The products the app subscribes to.' }),
     status: Type.Union([Type.Literal('approved'), Type.Literal('revoked')], { description: '`revoked`: an administrator stopped the app; its tokens do not work.' }),
     credentials: Type.Array(HubCredentialView, { description: "The app's client ids, each with the status of each of its products (approved, pending, revoked)." }),
@@ -295,3 +302,44 @@ export const HubTrafficReport = Type.Object(
 );
 export type HubTrafficReport = Static<typeof HubTrafficReport>;
 
+
+// ---- the login and consent page of the authorization code grant ----
+
+export const AuthorizationQuery = Type.Object(
+  { request: Type.String({ minLength: 1, maxLength: 8192, description: 'The sealed authorization request, as the authorization endpoint put it in the page\'s address.' }) },
+  { additionalProperties: false },
+);
+export type AuthorizationQuery = Static<typeof AuthorizationQuery>;
+
+export const AuthorizationPrompt = Type.Object(
+  {
+    app: Type.Object(
+      {
+        name: Name,
+        displayName: Type.String(),
+        developer: Type.String({ description: 'Who made the app: the developer\'s name.' }),
+      },
+      { additionalProperties: false },
+    ),
+    products: Type.Array(Type.Object({ name: Name, displayName: Type.String() }, { additionalProperties: false }), { description: 'What the app will reach with the access.' }),
+    scopes: Type.Array(Type.String(), { description: 'The scopes the app asks for (as far as its products allow).' }),
+    redirectOrigin: Type.String({ description: 'Where the browser goes after the answer: the origin of the app\'s callback URL.' }),
+  },
+  { additionalProperties: false, description: 'What the consent page shows about an authorization request.' },
+);
+export type AuthorizationPrompt = Static<typeof AuthorizationPrompt>;
+
+export const AuthorizationDecision = Type.Object(
+  {
+    request: AuthorizationQuery.properties.request,
+    decision: Type.Union([Type.Literal('allow'), Type.Literal('deny')], { description: 'The signed-in user\'s answer.' }),
+  },
+  { additionalProperties: false },
+);
+export type AuthorizationDecision = Static<typeof AuthorizationDecision>;
+
+export const AuthorizationRedirect = Type.Object(
+  { redirectTo: Type.String({ description: 'Where to send the browser: the authorization endpoint, which answers the app.' }) },
+  { additionalProperties: false },
+);
+export type AuthorizationRedirect = Static<typeof AuthorizationRedirect>;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openStore, type SqlStore } from '../store/index.ts';
 import { ValueCipher } from '../util/cipher.ts';
 import { ManualClock } from '../util/clock.ts';
@@ -104,7 +104,8 @@ describe('signing keys', () => {
     const node2 = keysOf();
     await node2.reload();
 
-    const kid = await keys.rotateNow('RS256');
+    const { kid, replaced } = await keys.rotateNow('RS256');
+    expect(replaced).toEqual({ kid: old.kid, publishedUntil: clock.now() + POLICY.overlapMs });
     expect(keys.signer('RS256')!.kid).toBe(kid);
     expect(verifyJwt(oldToken, (k) => keys.keyFor(k)).ok).toBe(true);
 
@@ -112,6 +113,131 @@ describe('signing keys', () => {
     expect(verifyJwt(newToken, (k) => node2.keyFor(k))).toEqual({ ok: false, reason: 'unknown_kid' });
     await node2.reload();
     expect(verifyJwt(newToken, (k) => node2.keyFor(k)).ok).toBe(true);
+  });
+
+  it('moves a node that still signs with the old key to the new one at its next schedule check', async () => {
+    const keys = keysOf();
+    await keys.reload();
+    await keys.ensureCurrent('ES256');
+    const node2 = keysOf();
+    await node2.reload();
+    const old = node2.signer('ES256')!;
+
+    const { kid } = await keys.rotateNow('ES256');
+    expect(node2.signer('ES256')!.kid).toBe(old.kid); // its copy is stale until it reads the store
+    expect(await node2.rotateWhenDue()).toEqual([]);
+    expect(node2.signer('ES256')!.kid).toBe(kid);
+    // And it made no successor of its own: the store holds the old key (retiring) and the new one.
+    expect((await store.signingKeys.list()).map((k) => k.kid).sort()).toEqual([old.kid, kid].sort());
+  });
+
+  it('withdraws a successor published ahead of its turn when rotating by command; the new key is the only one to sign', async () => {
+    const keys = keysOf();
+    await keys.reload();
+    await keys.ensureCurrent('ES256');
+    const first = keys.signer('ES256')!;
+    clock.advance(POLICY.intervalMs);
+    await keys.ensureCurrent('ES256');
+    const pending = keys.jwks().keys.map((k) => k.kid).find((kid) => kid !== first.kid)!;
+
+    const rotation = await keys.rotateNow('ES256');
+    expect(rotation).toMatchObject({ algorithm: 'ES256', replaced: { kid: first.kid }, withdrawn: [pending] });
+    expect(keys.jwks().keys.map((k) => k.kid)).toEqual([first.kid, rotation.kid]);
+    expect(keys.keyFor(pending)).toBeUndefined();
+    // When the withdrawn key's time would have come, the rotated key still signs, and nothing new is made early.
+    clock.advance(POLICY.prepublishMs);
+    expect(keys.signer('ES256')!.kid).toBe(rotation.kid);
+    expect(await keys.ensureCurrent('ES256')).toBe(false);
+    expect(keys.jwks().keys.map((k) => k.kid)).toEqual([first.kid, rotation.kid]);
+  });
+
+  it('rotates within a caller\'s transaction, which can roll it back; the keys held change only on reload', async () => {
+    const keys = keysOf();
+    await keys.reload();
+    await keys.ensureCurrent('EdDSA');
+    const first = keys.signer('EdDSA')!;
+    await expect(
+      store.transaction(async (tx) => {
+        await keys.rotateNow('EdDSA', tx);
+        throw new Error('the audit write failed');
+      }),
+    ).rejects.toThrow('the audit write failed');
+    await keys.reload();
+    expect(keys.signer('EdDSA')!.kid).toBe(first.kid);
+    expect(await store.signingKeys.list()).toHaveLength(1);
+
+    const rotation = await store.transaction((tx) => keys.rotateNow('EdDSA', tx));
+    expect(keys.signer('EdDSA')!.kid).toBe(first.kid);
+    await keys.reload();
+    expect(keys.signer('EdDSA')!.kid).toBe(rotation.kid);
+  });
+
+  it('retires a stray key left by two nodes making a key at once, with the usual overlap', async () => {
+    // Two nodes issue their first JWT at the same moment: each finds no key and makes one; both sign, neither retires.
+    const node1 = keysOf();
+    const node2 = keysOf();
+    await node1.reload();
+    await node2.reload();
+    await node1.ensureCurrent('ES256');
+    clock.advance(1);
+    await node2.ensureCurrent('ES256');
+    const [stray, winner] = await store.signingKeys.list();
+    expect([stray?.retiresAt, winner?.retiresAt]).toEqual([null, null]);
+    expect(node2.signer('ES256')!.kid).toBe(winner!.kid);
+
+    expect(await node1.rotateWhenDue()).toEqual(['ES256']);
+    expect((await store.signingKeys.list()).find((k) => k.kid === stray!.kid)).toMatchObject({ retiresAt: clock.now(), expiresAt: clock.now() + POLICY.overlapMs });
+    expect(node1.signer('ES256')!.kid).toBe(winner!.kid);
+    expect(await node1.rotateWhenDue()).toEqual([]);
+  });
+
+  it('re-reads the store cheaply: a key it already holds is not decrypted again, a new one is', async () => {
+    const cipher = new ValueCipher(SECRET);
+    const keys = new SigningKeys({ store, cipher, clock, policy: POLICY });
+    await keys.reload();
+    await keys.ensureCurrent('ES256');
+    const decrypt = vi.spyOn(cipher, 'decrypt');
+    await keys.reload();
+    expect(decrypt).not.toHaveBeenCalled();
+    await keysOf().rotateNow('ES256');
+    await keys.reload();
+    expect(decrypt).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps the newer view when reloads overlap: a slow read that began first does not undo a later one', async () => {
+    const elsewhere = keysOf();
+    await elsewhere.reload();
+    await elsewhere.ensureCurrent('ES256');
+    // The first read of the store answers only when released; it saw the store before the rotation.
+    let readBeforeRotation!: () => void;
+    const staleRead = new Promise<void>((resolve) => (readBeforeRotation = resolve));
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let calls = 0;
+    const slowStore = new Proxy(store, {
+      get(target, property) {
+        if (property !== 'signingKeys') return Reflect.get(target, property);
+        return {
+          async list() {
+            const records = await target.signingKeys.list();
+            if (++calls === 1) {
+              readBeforeRotation();
+              await gate;
+            }
+            return records;
+          },
+        };
+      },
+    });
+    const keys = new SigningKeys({ store: slowStore, cipher: new ValueCipher(SECRET), clock, policy: POLICY });
+    const slow = keys.reload();
+    await staleRead;
+    const { kid } = await elsewhere.rotateNow('ES256');
+    await keys.reload();
+    expect(keys.signer('ES256')!.kid).toBe(kid);
+    release();
+    await slow;
+    expect(keys.signer('ES256')!.kid).toBe(kid);
   });
 
   it('keeps one signer per algorithm', async () => {

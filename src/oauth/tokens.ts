@@ -1,7 +1,7 @@
 // OAuth tokens. Opaque access tokens: 32 random bytes, stored as a SHA-256 hash with one write, verified from an LRU
 // cache. JWT access tokens (RFC 9068): signed with the current signing key, stored too (by the hash of their jti, for
 // revocation and introspection), verified from their signature and claims without a store read; revoked ones are
-// refused from an in-memory set that a start fills from the store. Refresh tokens are always opaque and rotate: each refresh marks the old one used and issues the next pair of its grant chain
+// refused from an in-memory set that a start fills from the store and the revocation feed keeps up to date. Refresh tokens are always opaque and rotate: each refresh marks the old one used and issues the next pair of its grant chain
 // (family); presenting a used refresh token again revokes the whole family (RFC 6819 §5.2.2.3, OAuth 2.0 Security
 // BCP §4.14.2).
 import { randomBytes } from 'node:crypto';
@@ -145,6 +145,19 @@ export class OpaqueTokens implements TokenService {
   /** Learns from the store which access tokens are revoked (at start: JWTs are otherwise verified without it). */
   async loadRevocations(): Promise<void> {
     for (const { tokenHash, expiresAt } of await this.#store.oauthTokens.listRevokedAccess(this.#clock.now())) this.#rememberRevoked(tokenHash, expiresAt);
+  }
+
+  /**
+   * Learns revocations that any node stored (the revocation feed polls for them): those JWTs are refused from now on,
+   * and cached opaque tokens among them are dropped, so the next lookup reads the store and sees the revocation.
+   */
+  learnRevocations(records: Iterable<{ tokenHash: string; expiresAt: number | null }>): void {
+    this.#forget(() => {
+      for (const { tokenHash, expiresAt } of records) {
+        this.#rememberRevoked(tokenHash, expiresAt);
+        this.#cache.delete(tokenHash);
+      }
+    });
   }
 
   #rememberRevoked(hash: string, expiresAt: number | null): void {
@@ -304,8 +317,8 @@ export class OpaqueTokens implements TokenService {
     drop();
   }
 
-  async issueTokenPair(input: { key: KeyRecord; products: readonly string[]; scope: string; grantType: string; endUser: string | null; expiresInMs: number | null; refreshExpiresInMs: number | null; format?: AccessTokenFormat }): Promise<IssuedTokenPair> {
-    return this.#issuePair(grantOf(input.key, input), input.scope, input.products, newId(), 0, input.expiresInMs, input.refreshExpiresInMs, input.format);
+  async issueTokenPair(input: { key: KeyRecord; products: readonly string[]; scope: string; grantType: string; endUser: string | null; expiresInMs: number | null; refreshExpiresInMs: number | null; familyId?: string; format?: AccessTokenFormat }): Promise<IssuedTokenPair> {
+    return this.#issuePair(grantOf(input.key, input), input.scope, input.products, input.familyId ?? newId(), 0, input.expiresInMs, input.refreshExpiresInMs, input.format);
   }
 
   async lookupRefreshToken(token: string): Promise<RefreshTokenInfo | undefined> {

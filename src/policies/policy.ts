@@ -2,6 +2,9 @@
 // The gateway implements these interfaces; policies never import the gateway.
 import type { JwsAlgorithm } from '../oauth/jwt.ts';
 import type { PublicJwk } from '../model/app.ts';
+import type { ClientAssertionVerifier } from '../oauth/client-assertion.ts';
+import type { AuthorizationCodeStore } from '../oauth/authorization-codes.ts';
+import type { AuthorizationSeals } from '../oauth/authorization-requests.ts';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Counters } from '../counters/counters.ts';
 import type { Clock } from '../util/clock.ts';
@@ -94,6 +97,22 @@ export interface PolicyDeps {
   readonly responseCache: ResponseCacheStore;
   /** Key value maps (Apigee KVMs), for key-value-map steps. */
   readonly kvm: KeyValueMaps;
+  /** Checks `private_key_jwt` client assertions (RFC 7523); absent where not wired (unit tests), and then such clients are refused. */
+  readonly clientAssertions?: ClientAssertionVerifier;
+  /** The authorization code grant's parts; absent where no login page is wired (unit tests). */
+  readonly authorization?: AuthorizationServer;
+}
+
+/** What the authorization endpoint and the authorization code grant need beside tokens. */
+export interface AuthorizationServer {
+  readonly seals: AuthorizationSeals;
+  readonly codes: AuthorizationCodeStore;
+  /** The default login and consent page (the developer hub's `/authorize`). */
+  loginPageUrl(): string;
+  /** The gateway as browsers reach it. */
+  gatewayUrl(): string;
+  /** The issuer, sent back with the code (RFC 9207). */
+  issuer(): string;
 }
 
 // ---- key value maps, as key-value-map steps read and write them ----
@@ -283,8 +302,8 @@ export interface TokenService {
   issueAccessToken(input: { key: KeyRecord; products: readonly string[]; scope: string; grantType: string; expiresInMs: number | null; endUser?: string | null; format?: AccessTokenFormat }): Promise<IssuedToken>;
   lookupAccessToken(token: string): Promise<TokenInfo | undefined>;
   revokeAccessToken(token: string): Promise<boolean>;
-  /** Issues an access token and a refresh token that start a new grant chain (family). */
-  issueTokenPair(input: { key: KeyRecord; products: readonly string[]; scope: string; grantType: string; endUser: string | null; expiresInMs: number | null; refreshExpiresInMs: number | null; format?: AccessTokenFormat }): Promise<IssuedTokenPair>;
+  /** Issues an access token and a refresh token that start a grant chain (family): a new one, or `familyId` (an authorization code's). */
+  issueTokenPair(input: { key: KeyRecord; products: readonly string[]; scope: string; grantType: string; endUser: string | null; expiresInMs: number | null; refreshExpiresInMs: number | null; familyId?: string; format?: AccessTokenFormat }): Promise<IssuedTokenPair>;
   /** A refresh token as stored (never cached: whether it was used must be current), or undefined. */
   lookupRefreshToken(token: string): Promise<RefreshTokenInfo | undefined>;
   /**

@@ -132,7 +132,8 @@ export interface CredentialRecord {
   products: CredentialProduct[];
 }
 
-export type OAuthTokenKind = 'access' | 'refresh' | 'code';
+/** `assertion`: a `private_key_jwt` client assertion's jti, kept until it expires so that it is accepted once (RFC 7523 §3). */
+export type OAuthTokenKind = 'access' | 'refresh' | 'code' | 'assertion';
 
 /** An issued access token, refresh token or authorization code; only its hash is stored. */
 export interface OAuthTokenRecord {
@@ -308,6 +309,11 @@ export interface OAuthTokenRepository {
   revokeFamily(familyId: string, at: number): Promise<number>;
   /** The hashes of access tokens that are revoked and not yet expired at `now` (what a node must refuse after a restart). */
   listRevokedAccess(now: number): Promise<Array<{ tokenHash: string; expiresAt: number | null }>>;
+  /**
+   * Access tokens revoked at or after `since` and not expired at `now`, oldest revocation first: what the revocation
+   * feed polls for, so that nodes sharing the store learn each other's revocations (index oauth_tokens_revoked).
+   */
+  listRevokedAccessSince(since: number, now: number): Promise<Array<{ tokenHash: string; expiresAt: number | null; revokedAt: number }>>;
   revokeForClient(clientId: string, at: number): Promise<number>;
   /** Deletes tokens that expired before `before`; returns how many. */
   deleteExpired(before: number): Promise<number>;

@@ -999,6 +999,26 @@ for (const adapter of ADAPTERS) {
           ]);
         });
 
+        it('listRevokedAccessSince lists access tokens revoked at or after a time and not expired, oldest revocation first', async () => {
+          await store.oauthTokens.insert(oauthToken('live'));
+          await store.oauthTokens.insert(oauthToken('before', { revokedAt: at(4), expiresAt: at(60) }));
+          await store.oauthTokens.insert(oauthToken('later', { revokedAt: at(7), expiresAt: null }));
+          await store.oauthTokens.insert(oauthToken('at_since', { revokedAt: at(5), expiresAt: at(60) }));
+          await store.oauthTokens.insert(oauthToken('expired', { revokedAt: at(6), expiresAt: at(10) }));
+          await store.oauthTokens.insert(oauthToken('refresh', { kind: 'refresh', revokedAt: at(6), expiresAt: at(60) }));
+
+          expect(await store.oauthTokens.listRevokedAccessSince(at(5), at(10))).toEqual([
+            { tokenHash: 'hash_at_since', expiresAt: at(60), revokedAt: at(5) },
+            { tokenHash: 'hash_later', expiresAt: null, revokedAt: at(7) },
+          ]);
+          expect(await store.oauthTokens.listRevokedAccessSince(at(8), at(10))).toEqual([]);
+
+          // Revoking a family or a client's tokens stamps each token, so the feed sees those too.
+          await store.oauthTokens.insert(oauthToken('in_family', { familyId: 'fam_1' }));
+          await store.oauthTokens.revokeFamily('fam_1', at(9));
+          expect((await store.oauthTokens.listRevokedAccessSince(at(8), at(10))).map((r) => r.tokenHash)).toEqual(['hash_in_family']);
+        });
+
         it('inserting a second token with the same hash throws UniqueViolation', async () => {
           await store.oauthTokens.insert(oauthToken('tok_1'));
           await expectUniqueViolation(store.oauthTokens.insert(oauthToken('tok_2', { tokenHash: 'hash_tok_1' })), 'oauth_tokens.token_hash');

@@ -431,7 +431,7 @@ developers:
 });
 
 describe('gatehouse oauth init', { timeout: 90_000 }, () => {
-  it('creates and deploys the token, revocation and introspection APIs, which the gateway then describes (RFC 8414); again: no changes', async (context) => {
+  it('creates and deploys the authorization, token, revocation and introspection APIs, which the gateway then describes (RFC 8414); again: no changes', async (context) => {
     const { expect } = context;
     const session = sessionFor(context);
     const started = await session.start([], startEnv(session.tempDir()));
@@ -439,7 +439,7 @@ describe('gatehouse oauth init', { timeout: 90_000 }, () => {
 
     const first = await session.run(['oauth', 'init'], env);
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toContain('Done: 3 created.');
+    expect(first.stdout).toContain('Done: 4 created.');
     expect(first.stdout).toContain('/.well-known/oauth-authorization-server');
 
     const metadata = await call(started.urls.gateway, '/.well-known/oauth-authorization-server');
@@ -447,11 +447,13 @@ describe('gatehouse oauth init', { timeout: 90_000 }, () => {
     const gateway = started.urls.gateway;
     expect(metadata.body).toMatchObject({
       issuer: gateway,
+      authorization_endpoint: `${gateway}/oauth/authorize`,
       token_endpoint: `${gateway}/oauth/token`,
       revocation_endpoint: `${gateway}/oauth/revoke`,
       introspection_endpoint: `${gateway}/oauth/introspect`,
       jwks_uri: `${gateway}/.well-known/jwks.json`,
-      grant_types_supported: ['client_credentials', 'refresh_token'],
+      grant_types_supported: ['client_credentials', 'authorization_code', 'refresh_token'],
+      code_challenge_methods_supported: ['S256'],
     });
 
     const again = await session.run(['oauth', 'init'], env);

@@ -110,7 +110,7 @@ describe('discovery (RFC 8414)', () => {
       introspection_endpoint: `${gh.gateway}/oauth/introspect`,
       jwks_uri: `${gh.gateway}/.well-known/jwks.json`,
       grant_types_supported: ['client_credentials', 'password', 'refresh_token'],
-      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      token_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'],
     });
     const { access_token: token } = await oidc.clientCredentialsGrant(config);
     expect(await oidc.tokenIntrospection(config, token)).toMatchObject({ active: true, client_id: 'client-a-0001' });

@@ -88,6 +88,10 @@ const POLICY: Record<string, Allowed> = {
   // Audit: admins and auditors.
   'GET /api/v1/audit': AUDIT,
 
+  // JWT signing keys: anyone who reads may see them (no private part is shown); rotating is the admin's business.
+  'GET /api/v1/oauth/signing-keys': READ,
+  'POST /api/v1/oauth/signing-keys/rotation': ADMIN_ONLY,
+
   // What the console reads besides resources: the policy catalogue and traffic like any other read; the condition
   // check with the people who write conditions. (The check is a POST only because a condition may be long.)
   'GET /api/v1/policies': READ,

@@ -1,7 +1,7 @@
 // The oauth-v2 step's configuration schema.
 import { Type, type Static } from '@sinclair/typebox';
 
-export const GRANT_TYPES = ['client_credentials', 'password', 'refresh_token'] as const;
+export const GRANT_TYPES = ['client_credentials', 'authorization_code', 'password', 'refresh_token'] as const;
 
 /** The default refresh-token lifetime: 24 hours, renewed by each refresh (see `refreshTokenExpiresIn`). */
 export const DEFAULT_REFRESH_TOKEN_EXPIRES_IN = 86_400_000;
@@ -11,6 +11,7 @@ export const OAuthV2Config = Type.Object(
     operation: Type.Union(
       [
         Type.Literal('GenerateAccessToken'),
+        Type.Literal('GenerateAuthorizationCode'),
         Type.Literal('RefreshAccessToken'),
         Type.Literal('VerifyAccessToken'),
         Type.Literal('InvalidateToken'),
@@ -19,7 +20,7 @@ export const OAuthV2Config = Type.Object(
       ],
       {
         description:
-          'What the step does: issue tokens (a token endpoint), refresh them (a refresh endpoint that takes only `grant_type=refresh_token`), verify the bearer token of a call, revoke a token as Apigee does (InvalidateToken: no client authentication), or be an RFC endpoint with client authentication: RevokeToken (RFC 7009 revocation; a refresh token revokes its whole grant) and IntrospectToken (RFC 7662 introspection).',
+          'What the step does: issue tokens (a token endpoint), be the authorization endpoint of the authorization code grant (GenerateAuthorizationCode: sends the browser to the login and consent page, then back to the app with a code), refresh them (a refresh endpoint that takes only `grant_type=refresh_token`), verify the bearer token of a call, revoke a token as Apigee does (InvalidateToken: no client authentication), or be an RFC endpoint with client authentication: RevokeToken (RFC 7009 revocation; a refresh token revokes its whole grant) and IntrospectToken (RFC 7662 introspection).',
       },
     ),
     advertised: Type.Boolean({
@@ -37,7 +38,21 @@ export const OAuthV2Config = Type.Object(
       uniqueItems: true,
       minItems: 1,
       description:
-        'GenerateAccessToken: the grant types this endpoint accepts. `password` (legacy, RFC 6749 §4.3) also needs the app to opt in with `allowPasswordGrant: true`; it issues a refresh token too. `refresh_token` lets this endpoint refresh tokens. `client_credentials` never issues a refresh token (RFC 6749 §4.4.3). RefreshAccessToken ignores this list: it takes `refresh_token` only.',
+        'GenerateAccessToken: the grant types this endpoint accepts. `authorization_code` exchanges a code from a GenerateAuthorizationCode endpoint (RFC 6749 §4.1, with PKCE, RFC 7636) for an access token and a refresh token. `password` (legacy, RFC 6749 §4.3) also needs the app to opt in with `allowPasswordGrant: true`; it issues a refresh token too. `refresh_token` lets this endpoint refresh tokens. `client_credentials` never issues a refresh token (RFC 6749 §4.4.3). RefreshAccessToken ignores this list: it takes `refresh_token` only.',
+    }),
+    loginPage: Type.Optional(
+      Type.String({
+        pattern: '^https?://[^\\s]+$',
+        maxLength: 2000,
+        description:
+          "GenerateAuthorizationCode: the login and consent page the browser is sent to, with the sealed request in the `request` query parameter. Default: the developer hub's `/authorize` page at the hub's public URL (`hub.publicUrl`). Set it when users reach that page at another address, behind a proxy say.",
+      }),
+    ),
+    codeExpiresIn: Type.Integer({
+      default: 300_000,
+      minimum: 1000,
+      maximum: 600_000,
+      description: 'GenerateAuthorizationCode: how long a code may wait to be exchanged, in milliseconds (default 5 minutes; at most 10, as RFC 6749 §4.1.2 advises).',
     }),
     expiresIn: Type.Integer({ default: 3_600_000, minimum: -1, description: 'GenerateAccessToken / RefreshAccessToken: access-token lifetime in milliseconds (Apigee `ExpiresIn`); -1 = never expires.' }),
     refreshTokenExpiresIn: Type.Integer({

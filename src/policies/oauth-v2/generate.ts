@@ -1,6 +1,7 @@
 // GenerateAccessToken / RefreshAccessToken: the token endpoint, in the RFC or the Apigee dialect. Grants: client
-// credentials (RFC 6749 §4.4), the legacy resource owner password grant (§4.3, opt-in per app) and refresh (§6),
+// credentials (RFC 6749 §4.4), authorization code with PKCE (§4.1, RFC 7636; authorization-code-grant.ts), the legacy resource owner password grant (§4.3, opt-in per app) and refresh (§6),
 // with rotating refresh tokens and reuse detection.
+import { redeemAuthorizationCode } from './authorization-code-grant.ts';
 import { authenticateClient } from './client-auth.ts';
 import { PolicyConfigError, type AccessTokenFormat, type FlowContext, type IssuedRefreshToken, type IssuedToken, type KeyRecord, type PolicyDeps, type StepFunction } from '../policy.ts';
 import type { OAuthV2Config } from './config.ts';
@@ -150,12 +151,18 @@ export function generateAccessToken(config: OAuthV2Config, deps: PolicyDeps, ope
           : `Unsupported grant type : ${String(grantType)}. This endpoint accepts ${[...supported].join(', ')}.`,
       );
     }
-    const key = await authenticateClient(context, form, dialect, deps);
+    // RFC 6749 §4.1.3, §6: a public client (method none) redeems its code and refreshes with its client_id alone.
+    const { key } = await authenticateClient(context, form, dialect, deps, { allowNone: grantType === 'authorization_code' || grantType === 'refresh_token' });
     const clientId = key.clientId;
     if (key.products.length === 0) {
       throw tokenError(dialect, 'unauthorized_client', 'The app has no approved product; ask an admin to approve its subscription.');
     }
     context.caller = { clientId, appId: key.app.id, appName: key.app.name, developerId: key.developer.id, developerEmail: key.developer.email };
+    if (grantType === 'authorization_code') {
+      const pair = await redeemAuthorizationCode(context, form, key, deps, { dialect, expiresInMs, refreshExpiresInMs, format });
+      context.caller.scopes = scopeList(pair.accessToken.scope);
+      return respondWithTokens(context, dialect, key, pair.accessToken, pair.refreshToken);
+    }
     if (grantType === 'password') return passwordGrant(context, form, key);
     if (grantType === 'refresh_token') return refreshGrant(context, form, key);
     const allowed = new Set(key.products.flatMap((p) => p.scopes));

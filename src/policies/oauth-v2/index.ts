@@ -1,19 +1,20 @@
 // The oauth-v2 policy (Apigee OAuthV2): GenerateAccessToken, RefreshAccessToken, VerifyAccessToken, InvalidateToken.
 import type { PolicyDefinition, StepFunction } from '../policy.ts';
 import { OAuthV2Config } from './config.ts';
+import { generateAuthorizationCode } from './authorize.ts';
 import { generateAccessToken } from './generate.ts';
 import { introspectToken, revokeToken } from './revoke-introspect.ts';
 import { verifyAccessToken } from './verify.ts';
 
 export const oauthV2: PolicyDefinition<typeof OAuthV2Config> = {
   name: 'oauth-v2',
-  summary: 'Issue OAuth 2.0 access tokens, opaque or JWT (client credentials, password, refresh with rotation), verify bearer tokens against API products, revoke (RFC 7009) or introspect (RFC 7662) tokens.',
+  summary: 'Issue OAuth 2.0 access tokens, opaque or JWT (client credentials, authorization code with PKCE, password, refresh with rotation), verify bearer tokens against API products, revoke (RFC 7009) or introspect (RFC 7662) tokens.',
   apigee: 'OAuthV2',
   config: OAuthV2Config,
   errors: [
     { code: 'oauth.invalid_request', status: 400, faultName: 'invalid_request', apigeeCode: 'oauth.v2.invalid_request', when: 'GenerateAccessToken / RefreshAccessToken: `grant_type` (or, per grant, `username`, `password` or `refresh_token`) is missing; RevokeToken / IntrospectToken: `token` is missing; or client credentials were sent both as Basic and in the body.' },
     { code: 'oauth.unsupported_grant_type', status: 400, faultName: 'UnSupportedGrantType', apigeeCode: 'oauth.v2.UnSupportedGrantType', when: 'GenerateAccessToken: the grant type is not in `supportedGrantTypes`. RefreshAccessToken: it is not `refresh_token`.' },
-    { code: 'oauth.invalid_client', status: 401, faultName: 'InvalidClientIdentifier', apigeeCode: 'oauth.v2.InvalidClientIdentifier', when: 'GenerateAccessToken / RefreshAccessToken / RevokeToken / IntrospectToken: no client authentication, unknown client id, wrong secret, or a revoked or expired credential, revoked app or inactive developer.' },
+    { code: 'oauth.invalid_client', status: 401, faultName: 'InvalidClientIdentifier', apigeeCode: 'oauth.v2.InvalidClientIdentifier', when: 'GenerateAccessToken / RefreshAccessToken / RevokeToken / IntrospectToken: no client authentication, unknown client id, wrong secret, a refused private_key_jwt client assertion (RFC 7523), a method other than the one the app registered (tokenEndpointAuthMethod), or a revoked or expired credential, revoked app or inactive developer.' },
     { code: 'oauth.unauthorized_client', status: 400, faultName: 'unauthorized_client', apigeeCode: 'oauth.v2.unauthorized_client', when: 'GenerateAccessToken / RefreshAccessToken: the app has no approved product, or asks for the password grant without `allowPasswordGrant: true`.' },
     {
       code: 'oauth.invalid_grant',
@@ -44,6 +45,8 @@ export const oauthV2: PolicyDefinition<typeof OAuthV2Config> = {
       case 'GenerateAccessToken':
       case 'RefreshAccessToken':
         return generateAccessToken(config, deps, config.operation);
+      case 'GenerateAuthorizationCode':
+        return generateAuthorizationCode(config, deps);
       case 'VerifyAccessToken':
         return verifyAccessToken(config, deps);
       case 'RevokeToken':

@@ -24,9 +24,9 @@ async function findToken(deps: PolicyDeps, token: string, hint: string | null): 
 }
 
 /** Client authentication first, then the `token` parameter both endpoints require. */
-async function clientAndToken(context: FlowContext, deps: PolicyDeps) {
+async function clientAndToken(context: FlowContext, deps: PolicyDeps, allowNone: boolean) {
   const form = await context.request.readForm();
-  const client = await authenticateClient(context, form, 'rfc6749', deps);
+  const { key: client } = await authenticateClient(context, form, 'rfc6749', deps, { allowNone });
   const token = form.get('token');
   if (!token) throw tokenError('rfc6749', 'invalid_request', 'Required param : token');
   return { client, token, hint: form.get('token_type_hint') };
@@ -35,7 +35,8 @@ async function clientAndToken(context: FlowContext, deps: PolicyDeps) {
 /** RFC 7009: answers 200 whether or not there was anything to revoke, so the answer says nothing about the token. */
 export function revokeToken(_config: OAuthV2Config, deps: PolicyDeps): StepFunction {
   return async function revokeTokenStep(context) {
-    const { client, token, hint } = await clientAndToken(context, deps);
+    // RFC 7009 §2.1: a public client revokes its own tokens with its client_id alone.
+    const { client, token, hint } = await clientAndToken(context, deps, true);
     const found = await findToken(deps, token, hint);
     // §2.1: only the client the token was issued to may revoke it; another client's attempt changes nothing.
     if (found && found.info.clientId === client.clientId) {
@@ -50,7 +51,8 @@ export function revokeToken(_config: OAuthV2Config, deps: PolicyDeps): StepFunct
 /** RFC 7662: `active` and, for an active token, what it is for; nothing at all about an inactive one (§2.2). */
 export function introspectToken(config: OAuthV2Config, deps: PolicyDeps): StepFunction {
   return async function introspectTokenStep(context) {
-    const { client, token, hint } = await clientAndToken(context, deps);
+    // RFC 7662 §2.1: the caller (a resource server) must authenticate; a public client cannot.
+    const { client, token, hint } = await clientAndToken(context, deps, false);
     const found = await findToken(deps, token, hint);
     const inactive = () => context.respond(200, { active: false }, NO_STORE);
     if (!found) return inactive();

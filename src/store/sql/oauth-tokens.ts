@@ -82,6 +82,18 @@ export class SqlOAuthTokens implements OAuthTokenRepository {
     return rows.map((row) => ({ tokenHash: row.token_hash, expiresAt: numOrNull(row.expires_at) }));
   }
 
+  async listRevokedAccessSince(since: number, now: number): Promise<Array<{ tokenHash: string; expiresAt: number | null; revokedAt: number }>> {
+    const rows = await this.#db
+      .selectFrom('oauth_tokens')
+      .select(['token_hash', 'expires_at', 'revoked_at'])
+      .where('revoked_at', '>=', since)
+      .where('kind', '=', 'access')
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+      .orderBy('revoked_at')
+      .execute();
+    return rows.map((row) => ({ tokenHash: row.token_hash, expiresAt: numOrNull(row.expires_at), revokedAt: num(row.revoked_at as number) }));
+  }
+
   async revokeForClient(clientId: string, at: number): Promise<number> {
     const result = await this.#db.updateTable('oauth_tokens').set({ revoked_at: at }).where('client_id', '=', clientId).where('revoked_at', 'is', null).executeTakeFirst();
     return Number(result.numUpdatedRows);

@@ -1,5 +1,5 @@
 // The fields of an app a developer edits (name only when creating), with the catalogue's products to pick from.
-import { Alert, Checkbox, Group, SimpleGrid, Stack, TagsInput, Text, Textarea, TextInput } from '@mantine/core';
+import { Alert, Checkbox, Group, SimpleGrid, Stack, Switch, TagsInput, Text, Textarea, TextInput } from '@mantine/core';
 import type { CatalogueProductSummary } from '../lib/wire.ts';
 
 export interface AppFormValues {
@@ -7,6 +7,7 @@ export interface AppFormValues {
   displayName: string;
   description: string;
   callbackUrls: string[];
+  publicClient: boolean;
   products: string[];
 }
 
@@ -24,8 +25,9 @@ export function checkAppForm(values: AppFormValues, creating: boolean): Record<s
 }
 
 /** The body the hub API takes, without empty optional fields. */
-export function appBody(values: AppFormValues): { displayName?: string; description?: string; callbackUrls?: string[]; products: string[] } {
+export function appBody(values: AppFormValues): { displayName?: string; description?: string; callbackUrls?: string[]; publicClient: boolean; products: string[] } {
   return {
+    publicClient: values.publicClient,
     ...(values.displayName.trim() ? { displayName: values.displayName.trim() } : {}),
     ...(values.description.trim() ? { description: values.description.trim() } : {}),
     ...(values.callbackUrls.length > 0 ? { callbackUrls: values.callbackUrls } : {}),
@@ -76,6 +78,12 @@ export function AppFields({
         onChange={(urls) => set('callbackUrls', urls)}
         error={errors.callbackUrls}
         clearable
+      />
+      <Switch
+        label="Public client"
+        description="For an app that runs in a browser or on a phone, where a secret would not stay secret: it signs users in with the authorization code grant and PKCE, and sends only its client id."
+        checked={values.publicClient}
+        onChange={(e) => set('publicClient', e.currentTarget.checked)}
       />
       <Checkbox.Group label="Products" description="The APIs your app may call. Products marked 'needs approval' wait for an administrator." withAsterisk value={values.products} onChange={(v) => set('products', v)} error={errors.products}>
         {catalogue.length === 0 && extra.length === 0 ? (

@@ -1,5 +1,7 @@
 // The hub API's wire types, imported from the server's schemas (type-only: erased from the bundle).
 export type {
+  AuthorizationPrompt,
+  AuthorizationRedirect,
   CatalogueApi,
   CatalogueProduct,
   CatalogueProductSummary,

@@ -17,7 +17,7 @@ export function NewAppPage() {
   const [params] = useSearchParams();
   const catalogue = useLoad(() => api.get<{ items: CatalogueProductSummary[] }>('/products'), []);
   const preselected = params.get('product');
-  const [values, setValues] = useState<AppFormValues>({ name: '', displayName: '', description: '', callbackUrls: [], products: preselected ? [preselected] : [] });
+  const [values, setValues] = useState<AppFormValues>({ name: '', displayName: '', description: '', callbackUrls: [], publicClient: false, products: preselected ? [preselected] : [] });
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);

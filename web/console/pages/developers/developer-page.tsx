@@ -1,13 +1,14 @@
 // One developer: their status and their apps, each app's credentials and the status of each credential's products;
-// creating an app on their behalf (with a generated or an imported key and secret).
-import { Alert, Badge, Button, Card, Code, Group, Modal, MultiSelect, Paper, Stack, Switch, TagsInput, Text, Textarea, TextInput, Title } from '@mantine/core';
-import { IconApps, IconKey, IconPlus, IconRefresh, IconTrash } from '@tabler/icons-react';
+// creating an app on their behalf (with a generated or an imported key and secret); how each app's clients
+// authenticate at the token endpoint (secret, private_key_jwt with pasted public keys, or none).
+import { Alert, Badge, Button, Card, Code, Group, Modal, MultiSelect, Paper, Select, Stack, Switch, TagsInput, Text, Textarea, TextInput, Title } from '@mantine/core';
+import { IconApps, IconKey, IconLock, IconPlus, IconRefresh, IconTrash } from '@tabler/icons-react';
 import { useState, type FormEvent } from 'react';
 import { useParams } from 'react-router';
-import type { AppCreate, AppView, CredentialView } from '../../../../src/model/app.ts';
+import type { AppCreate, AppSpec, AppView, CredentialView, PublicJwk, TokenEndpointAuthMethod } from '../../../../src/model/app.ts';
 import type { DeveloperView } from '../../../../src/model/developer.ts';
 import type { ProductView } from '../../../../src/model/product.ts';
-import { api, seg, type ProblemError } from '../../../shared/api.ts';
+import { api, exchange, seg, type ProblemError } from '../../../shared/api.ts';
 import { ConfirmButton } from '../../../shared/confirm.tsx';
 import { Empty, ErrorAlert, fieldError, Loading, PageHeader } from '../../components/page.tsx';
 import { CopyValue, SecretOnce } from '../../components/secret.tsx';
@@ -138,6 +139,7 @@ function appPath(app: AppView): string {
 
 function AppCard({ app, admin, onChanged, onReveal }: { app: AppView; admin: boolean; onChanged: () => void; onReveal: (r: Revealed) => void }) {
   const [adding, setAdding] = useState(false);
+  const [authOpen, setAuthOpen] = useState(false);
   const act = async (path: string, messages: { success: string; failure: string; successDetail?: string }, method: 'post' | 'del' = 'post') => {
     const done = await run(async () => (method === 'post' ? api.post(path) : api.del(path)).then(() => true), messages);
     if (done) onChanged();
@@ -161,6 +163,10 @@ function AppCard({ app, admin, onChanged, onReveal }: { app: AppView; admin: boo
               Callback URLs: {app.callbackUrls.join(', ')}
             </Text>
           )}
+          <Text size="xs" mt={4}>
+            Client authentication: {AUTH_METHODS[app.tokenEndpointAuthMethod ?? 'client_secret'].label}
+            {app.tokenEndpointAuthMethod === 'private_key_jwt' && ` · ${app.jwks?.keys.length ?? 0} ${app.jwks?.keys.length === 1 ? 'key' : 'keys'}`}
+          </Text>
         </div>
         {admin && (
           <Group gap="xs">
@@ -175,6 +181,9 @@ function AppCard({ app, admin, onChanged, onReveal }: { app: AppView; admin: boo
             )}
             <Button size="xs" variant="default" leftSection={<IconKey size={14} aria-hidden />} onClick={() => setAdding(true)} aria-label={`Add a credential to ${app.name}`}>
               Add credential
+            </Button>
+            <Button size="xs" variant="default" leftSection={<IconLock size={14} aria-hidden />} onClick={() => setAuthOpen(true)} aria-label={`Client authentication of ${app.name}`}>
+              Client authentication
             </Button>
             <ConfirmButton size="xs" variant="subtle" title={`Delete ${app.name}?`} message="Its credentials and tokens stop working at once." confirmLabel="Delete app" onConfirm={() => act(appPath(app), { success: `${app.name} deleted`, failure: 'Could not delete the app' }, 'del')} aria-label={`Delete app ${app.name}`}>
               <IconTrash size={14} aria-hidden />
@@ -206,6 +215,16 @@ function AppCard({ app, admin, onChanged, onReveal }: { app: AppView; admin: boo
           onReveal({ title: `New credential for ${app.name}`, clientId: c.clientId, clientSecret: c.clientSecret });
         }}
       />
+      {authOpen && (
+        <ClientAuthModal
+          app={app}
+          onClose={() => setAuthOpen(false)}
+          onSaved={() => {
+            setAuthOpen(false);
+            onChanged();
+          }}
+        />
+      )}
     </Card>
   );
 }
@@ -410,6 +429,100 @@ function AddCredentialModal({ opened, app, onClose, onAdded }: { opened: boolean
             </Button>
             <Button type="submit" loading={busy} disabled={importing && (!clientId || !clientSecret)}>
               {importing ? 'Import credential' : 'Generate credential'}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+const AUTH_METHODS: Record<TokenEndpointAuthMethod, { label: string; description: string }> = {
+  client_secret: { label: 'client secret', description: 'The client id and secret, by HTTP Basic or in the form body.' },
+  private_key_jwt: { label: 'private_key_jwt', description: 'A JWT signed with the private key whose public half you paste below (RFC 7523); the secret is not accepted.' },
+  none: { label: 'none (public client)', description: 'A browser or mobile app that cannot keep a secret: it sends only its client id, and must use PKCE.' },
+};
+
+/** JWK members only a private key has: refused here already, so a private key never leaves the browser. */
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+
+/** A pasted JWK Set (or one JWK) as the app's `jwks`, or why it is not one. The server checks the keys themselves. */
+function parseJwks(text: string): { jwks: { keys: PublicJwk[] } | undefined; error?: string } {
+  if (text.trim() === '') return { jwks: undefined };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { jwks: undefined, error: `This is not JSON: ${(e as Error).message}` };
+  }
+  const object = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  const keys = Array.isArray(object?.keys) ? (object.keys as unknown[]) : object && 'kty' in object ? [object] : undefined;
+  if (!keys || keys.length === 0) return { jwks: undefined, error: 'Paste a JWK Set ({"keys": [ … ]}) or a single public JWK.' };
+  for (const [index, key] of keys.entries()) {
+    if (key === null || typeof key !== 'object' || Array.isArray(key)) return { jwks: undefined, error: `Key ${index + 1} is not a JSON object.` };
+    const secret = PRIVATE_MEMBERS.filter((m) => m in key);
+    if (secret.length > 0) return { jwks: undefined, error: `Key ${index + 1} is a private key (it has ${secret.join(', ')}): paste only its public half.` };
+  }
+  return { jwks: { keys: keys as PublicJwk[] } };
+}
+
+function ClientAuthModal({ app, onClose, onSaved }: { app: AppView; onClose: () => void; onSaved: () => void }) {
+  const [method, setMethod] = useState<TokenEndpointAuthMethod>(app.tokenEndpointAuthMethod ?? 'client_secret');
+  const [text, setText] = useState(app.jwks ? JSON.stringify(app.jwks, null, 2) : '');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ProblemError | undefined>();
+  const parsed = parseJwks(text);
+  const missing = method === 'private_key_jwt' && !parsed.error && !parsed.jwks;
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    if (parsed.error || missing) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      // Read the app afresh and save only these two fields, with If-Match: a concurrent change is not overwritten.
+      const current = await exchange<AppView>('GET', appPath(app));
+      const { id: _id, developer: _developer, status: _status, credentials: _credentials, createdAt: _createdAt, updatedAt: _updatedAt, jwks: _jwks, ...rest } = current.body;
+      const spec: AppSpec = { ...rest, tokenEndpointAuthMethod: method, ...(parsed.jwks ? { jwks: parsed.jwks } : {}) };
+      await exchange<AppView>('PUT', appPath(app), { body: spec, headers: current.etag ? { 'if-match': current.etag } : {} });
+      onSaved();
+    } catch (e) {
+      setError(asProblem(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return (
+    <Modal closeButtonProps={{ 'aria-label': 'Close' }} opened onClose={onClose} title={`Client authentication of ${app.name}`} size="lg">
+      <form onSubmit={submit}>
+        <Stack gap="sm">
+          {error && <ErrorAlert error={error} title="Not saved" />}
+          <Select
+            label="Token endpoint auth method"
+            description={AUTH_METHODS[method].description}
+            data={(Object.keys(AUTH_METHODS) as TokenEndpointAuthMethod[]).map((value) => ({ value, label: AUTH_METHODS[value].label }))}
+            value={method}
+            onChange={(value) => value && setMethod(value as TokenEndpointAuthMethod)}
+            allowDeselect={false}
+            error={fieldError(error, '/tokenEndpointAuthMethod')}
+          />
+          <Textarea
+            label="Public keys (JWKS)"
+            description="A JWK Set in JSON: EC P-256, Ed25519 or RSA (2048 bits or more) public keys, each with a kid when there are several. Required for private_key_jwt."
+            placeholder='{"keys": [{"kty": "EC", "crv": "P-256", "kid": "key-1", "x": "…", "y": "…"}]}'
+            autosize
+            minRows={4}
+            maxRows={14}
+            styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 12 } }}
+            value={text}
+            onChange={(e) => setText(e.currentTarget.value)}
+            error={parsed.error ?? (missing ? 'Paste the public keys the client signs with.' : undefined) ?? fieldError(error, '/jwks')}
+          />
+          <Group justify="flex-end" mt="sm">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={busy} disabled={parsed.error !== undefined || missing}>
+              Save
             </Button>
           </Group>
         </Stack>

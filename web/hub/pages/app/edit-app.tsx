@@ -9,7 +9,7 @@ import { asProblem, useLoad } from '../../../shared/load.ts';
 import type { CatalogueProductSummary, HubAppView } from '../../lib/wire.ts';
 
 function valuesOf(app: HubAppView): AppFormValues {
-  return { name: app.name, displayName: app.displayName ?? '', description: app.description ?? '', callbackUrls: app.callbackUrls, products: app.products };
+  return { name: app.name, displayName: app.displayName ?? '', description: app.description ?? '', callbackUrls: app.callbackUrls, publicClient: app.publicClient, products: app.products };
 }
 
 function EditForm({ app, onSaved, onCancel }: { app: HubAppView; onSaved: (app: HubAppView) => void; onCancel: () => void }) {
