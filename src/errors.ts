@@ -30,6 +30,9 @@ export const errorCatalogue = {
   'auth.too_many_attempts': { status: 429, title: 'Too many sign-in attempts', doc: 'Five failed sign-ins for one account (or twenty from one address) within 15 minutes: sign-in is refused until the window has passed. `Retry-After` gives the seconds to wait.' },
   'auth.forbidden': { status: 403, title: 'Forbidden', doc: 'Your roles do not allow this operation. The detail names the roles that do.' },
   // the developer hub
+  'authorization.request_invalid': { status: 400, title: 'Sign-in link not valid', doc: 'The `request` of the login and consent page was not made by this Gatehouse (or was changed, or was made by a node with another server secret). Go back to the app and start signing in again.' },
+  'authorization.request_expired': { status: 400, title: 'Sign-in link expired', doc: 'An authorization request waits at most 10 minutes for the user to sign in and consent. Go back to the app and start again.' },
+  'authorization.unknown_user': { status: 400, title: 'No such user', doc: 'A login page of your own answered for a user that is not an active Gatehouse user. Tokens of the authorization code grant carry a Gatehouse user; create the account first (console → Users, or `POST /api/v1/users`).' },
   'hub.sign_in_required': { status: 401, title: 'Sign in required', doc: 'This part of the developer hub is for signed-in accounts. Sign in with `POST /api/v1/session` (or sign up with `POST /api/v1/signup`).' },
   'hub.signup_closed': { status: 403, title: 'Sign-up closed', doc: 'This Gatehouse does not let people sign up on the developer hub (`GATEHOUSE_HUB_SIGNUP=closed`). Ask an administrator for an account.' },
   'hub.developer_role_required': { status: 403, title: 'Developer role required', doc: 'Apps are made and used by accounts with the developer role. Ask an administrator to add the role to your account in the console under Users; the detail names your account and its roles.' },
@@ -39,8 +42,6 @@ export const errorCatalogue = {
   'hub.try_path_refused': { status: 400, title: 'Path outside the app\'s APIs', doc: "The try-it console calls only the gateway, and there only paths under the base path of a deployed API of the app's products. The detail lists those base paths." },
   'hub.gateway_unreachable': { status: 502, title: 'Gateway unreachable', doc: 'The developer hub could not connect to the gateway to make the call for you. Check that the gateway is running.' },
   'hub.gateway_timeout': { status: 504, title: 'Gateway did not answer in time', doc: 'The gateway took longer than 10 seconds to answer a call the developer hub made for you (a token request or a try-it call).' },
-  'hub.authorization_request_invalid': { status: 400, title: 'Sign-in link not valid', doc: 'The `request` of the login and consent page was not made by this Gatehouse (or was changed, or was made by a node with another server secret). Go back to the app and start signing in again.' },
-  'hub.authorization_request_expired': { status: 400, title: 'Sign-in link expired', doc: 'An authorization request waits at most 10 minutes for the user to sign in and consent. Go back to the app and start again.' },
   'hub.traffic_unavailable': { status: 503, title: 'Traffic reports unavailable', doc: 'This Gatehouse sends analytics records to a sink that cannot report on them, so the developer hub cannot show traffic.' },
   // apis, revisions, deployments
   'api.not_found': { status: 404, title: 'API not found', doc: 'No API has this name.' },

@@ -229,7 +229,7 @@ export async function start(options: StartOptions): Promise<Running> {
     await runtime.reload();
     // One store of analytics: the gateway writes to it, the management API's traffic reports read it.
     const analytics = options.analytics ?? new MemoryAnalytics();
-    servers.admin = await buildAdminApi({ deps, health, version: VERSION, logLevel, internalToken, traffic: analytics, signingKeys });
+    servers.admin = await buildAdminApi({ deps, health, version: VERSION, logLevel, internalToken, traffic: analytics, signingKeys, seals });
     servers.hub = await buildHubServer({
       health,
       logLevel,

@@ -24,6 +24,8 @@ import { keyValueMapRoutes } from './routes/key-value-maps.ts';
 import { policyRoutes } from './routes/policies.ts';
 import { productRoutes } from './routes/products.ts';
 import { signingKeyRoutes } from './routes/signing-keys.ts';
+import { consentRoutes } from './routes/consents.ts';
+import type { AuthorizationSeals } from '../oauth/authorization-requests.ts';
 import type { KeyRotator } from '../manage/signing-keys.ts';
 import { userRoutes } from './routes/users.ts';
 import { validatorCompiler } from '../http/validation.ts';
@@ -45,6 +47,8 @@ export interface AdminApiOptions {
   traffic?: TrafficSource | undefined;
   /** This node's JWT signing keys, which rotation by command changes; absent without a server secret. */
   signingKeys?: KeyRotator | undefined;
+  /** Seals of the authorization code grant, for consents from login pages of your own. */
+  seals?: AuthorizationSeals | undefined;
 }
 
 const CONSOLE_ROLES = ['admin', 'api-editor', 'viewer'] as const;
@@ -136,6 +140,7 @@ export async function buildAdminApi(options: AdminApiOptions): Promise<FastifyIn
       await api.register(userRoutes(options.deps));
       await api.register(auditRoutes(options.deps));
       await api.register(signingKeyRoutes(options.deps, options.signingKeys));
+      await api.register(consentRoutes(options.deps, options.seals));
       await api.register(policyRoutes(policyRegistry()));
       await api.register(conditionRoutes());
       await api.register(analyticsRoutes(options.deps.clock, options.traffic));

@@ -338,6 +338,17 @@ export const AuthorizationDecision = Type.Object(
 );
 export type AuthorizationDecision = Static<typeof AuthorizationDecision>;
 
+/** Body of the management API's consent route, for a login page of your own. */
+export const AuthorizationConsent = Type.Object(
+  {
+    request: AuthorizationQuery.properties.request,
+    user: Type.String({ minLength: 1, maxLength: 254, description: 'The email of the Gatehouse user your page signed in (an active user).' }),
+    decision: AuthorizationDecision.properties.decision,
+  },
+  { additionalProperties: false, description: "A login page's answer to an authorization request, for the user it signed in." },
+);
+export type AuthorizationConsent = Static<typeof AuthorizationConsent>;
+
 export const AuthorizationRedirect = Type.Object(
   { redirectTo: Type.String({ description: 'Where to send the browser: the authorization endpoint, which answers the app.' }) },
   { additionalProperties: false },

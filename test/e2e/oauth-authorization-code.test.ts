@@ -15,6 +15,12 @@ apis:
       request:
         - policy: oauth-v2
           config: { operation: GenerateAuthorizationCode }
+  - name: authorize-own-page
+    basePath: /own/authorize
+    preFlow:
+      request:
+        - policy: oauth-v2
+          config: { operation: GenerateAuthorizationCode, loginPage: "http://127.0.0.1:9/login" }
   - name: token
     basePath: /oauth/token
     preFlow:
@@ -37,7 +43,7 @@ apis:
 products:
   - name: weather
     displayName: Weather forecasts
-    apis: [authorize, token, introspect, weather]
+    apis: [authorize, authorize-own-page, token, introspect, weather]
     scopes: [read, write]
 developers:
   - email: dana@example.com
@@ -255,6 +261,31 @@ describe('public clients (token endpoint auth method none)', () => {
   });
 });
 
+describe('a login page of your own', () => {
+  it('gets the sealed request, answers through the management API for a user it signed in, and the app gets its code', async () => {
+    const verifier = oidc.randomPKCECodeVerifier();
+    const first = await visit(`${gh.gateway}/own/authorize?${new URLSearchParams({ response_type: 'code', client_id: 'web-app-client', redirect_uri: CALLBACK, state: 'own', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' })}`);
+    expect(`${first.location?.origin}${first.location?.pathname}`).toBe('http://127.0.0.1:9/login');
+    const request = first.location?.searchParams.get('request') as string;
+    // The page's server signed Eve in its own way, and answers for her.
+    const unknown = await gh.manage('POST', '/oauth/consents', { request, user: 'nobody@example.com', decision: 'allow' });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({ code: 'authorization.unknown_user' });
+    const answer = await gh.manage('POST', '/oauth/consents', { request, user: USER.email, decision: 'allow' });
+    expect(answer.status).toBe(200);
+    const { redirectTo } = (await answer.json()) as { redirectTo: string };
+    expect(redirectTo.startsWith(`${gh.gateway}/own/authorize?`)).toBe(true);
+    const callback = (await visit(redirectTo)).location as URL;
+    expect(callback.searchParams.get('state')).toBe('own');
+    const tokens = await exchange({ code: callback.searchParams.get('code') as string, redirect_uri: CALLBACK, code_verifier: verifier });
+    expect(tokens.status).toBe(200);
+    const events = (await (await gh.manage('GET', '/audit?action=authorization.consent')).json()) as { items: Array<Record<string, unknown>> };
+    expect(events.items[0]).toMatchObject({ action: 'authorization.consent', resource: USER.email, details: { clientId: 'web-app-client', decision: 'allow' } });
+    // A made-up request is refused there too.
+    expect(await (await gh.manage('POST', '/oauth/consents', { request: 'v1.x.y', user: USER.email, decision: 'allow' })).json()).toMatchObject({ code: 'authorization.request_invalid' });
+  });
+});
+
 describe('a public client registered on the developer hub', () => {
   it('is created with publicClient: true, signs users in with PKCE, and needs its secret again once switched off', async () => {
     const signup = await fetch(`${gh.hub}/api/v1/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'pia@example.com', password: USER.password, displayName: 'Pia' }) });
@@ -346,7 +377,7 @@ describe('the authorization endpoint refuses what it must (RFC 6749 §4.1.2.1, R
     const tampered = `${handle.slice(0, -2)}xx`;
     const prompt = await fetch(`${gh.hub}/api/v1/authorization?request=${encodeURIComponent(tampered)}`);
     expect(prompt.status).toBe(400);
-    expect(await prompt.json()).toMatchObject({ code: 'hub.authorization_request_invalid' });
+    expect(await prompt.json()).toMatchObject({ code: 'authorization.request_invalid' });
     expect((await decide(tampered, 'allow')).status).toBe(400);
     // No session: sign in first.
     const anonymous = await fetch(`${gh.hub}/api/v1/authorization`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ request: handle, decision: 'allow' }) });
@@ -363,7 +394,7 @@ describe('the authorization endpoint refuses what it must (RFC 6749 §4.1.2.1, R
     gh.clock.advance(10 * 60_000);
     try {
       const late = await fetch(`${gh.hub}/api/v1/authorization?request=${encodeURIComponent(handle)}`);
-      expect(await late.json()).toMatchObject({ code: 'hub.authorization_request_expired' });
+      expect(await late.json()).toMatchObject({ code: 'authorization.request_expired' });
       const expired = (await visit(redirectTo)).location as URL;
       expect(expired.searchParams.get('error')).toBe('access_denied');
     } finally {

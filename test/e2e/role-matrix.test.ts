@@ -91,6 +91,8 @@ const POLICY: Record<string, Allowed> = {
   // JWT signing keys: anyone who reads may see them (no private part is shown); rotating is the admin's business.
   'GET /api/v1/oauth/signing-keys': READ,
   'POST /api/v1/oauth/signing-keys/rotation': ADMIN_ONLY,
+  // A login page of your own answers authorization requests for the users it signs in: an admin's token, on its server.
+  'POST /api/v1/oauth/consents': ADMIN_ONLY,
 
   // What the console reads besides resources: the policy catalogue and traffic like any other read; the condition
   // check with the people who write conditions. (The check is a POST only because a condition may be long.)

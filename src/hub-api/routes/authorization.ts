@@ -3,18 +3,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { GatehouseError } from '../../errors.ts';
 import { AuthorizationDecision, AuthorizationPrompt, AuthorizationQuery, AuthorizationRedirect } from '../../model/hub.ts';
-import type { AuthorizationRequest, AuthorizationSeals } from '../../oauth/authorization-requests.ts';
+import { consentRedirect, openAuthorizationRequest } from '../../manage/consents.ts';
+import type { AuthorizationSeals } from '../../oauth/authorization-requests.ts';
 import { actorOf } from '../access.ts';
 import { errorResponses, type HubContext } from '../context.ts';
 
 const tags = ['authorization'];
-
-function openRequest(seals: AuthorizationSeals, handle: string): AuthorizationRequest {
-  const opened = seals.openRequest(handle);
-  if (!opened) throw new GatehouseError('hub.authorization_request_invalid', 'This sign-in link is not valid. Go back to the app and start again.');
-  if (opened.expired) throw new GatehouseError('hub.authorization_request_expired', 'This sign-in link expired (they last 10 minutes). Go back to the app and start again.');
-  return opened.request;
-}
 
 export function authorizationRoutes(context: HubContext): FastifyPluginAsyncTypebox {
   const { store } = context.deps;
@@ -37,11 +31,11 @@ export function authorizationRoutes(context: HubContext): FastifyPluginAsyncType
         },
       },
       async function authorizationPromptRoute(request): Promise<AuthorizationPrompt> {
-        const authorization = openRequest(seals(), request.query.request);
+        const authorization = openAuthorizationRequest(seals(), request.query.request);
         const credential = await store.credentials.getByClientId(authorization.clientId);
         const appRecord = credential && (await store.apps.getById(credential.appId));
         const developer = appRecord && (await store.developers.getById(appRecord.developerId));
-        if (!credential || !appRecord || !developer) throw new GatehouseError('hub.authorization_request_invalid', 'The app of this sign-in link no longer exists.');
+        if (!credential || !appRecord || !developer) throw new GatehouseError('authorization.request_invalid', 'The app of this sign-in link no longer exists.');
         const products: AuthorizationPrompt['products'] = [];
         for (const subscription of credential.products) {
           if (subscription.status !== 'approved') continue;
@@ -72,14 +66,7 @@ export function authorizationRoutes(context: HubContext): FastifyPluginAsyncType
         },
       },
       async function authorizationDecisionRoute(request): Promise<AuthorizationRedirect> {
-        const handle = request.body.request;
-        const authorization = openRequest(seals(), handle);
-        const actor = actorOf(request);
-        const ticket = seals().sealConsent(handle, { userId: actor.user.id, email: actor.user.email, decision: request.body.decision });
-        const back = new URL(authorization.authorizeUrl);
-        back.searchParams.set('request', handle);
-        back.searchParams.set('consent', ticket);
-        return { redirectTo: back.href };
+        return { redirectTo: consentRedirect(seals(), request.body.request, actorOf(request).user, request.body.decision) };
       },
     );
   };

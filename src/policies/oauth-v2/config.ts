@@ -45,7 +45,7 @@ export const OAuthV2Config = Type.Object(
         pattern: '^https?://[^\\s]+$',
         maxLength: 2000,
         description:
-          "GenerateAuthorizationCode: the login and consent page the browser is sent to, with the sealed request in the `request` query parameter. Default: the developer hub's `/authorize` page at the hub's public URL (`hub.publicUrl`). Set it when users reach that page at another address, behind a proxy say.",
+          "GenerateAuthorizationCode: the login and consent page the browser is sent to, with the sealed request in the `request` query parameter. Default: the developer hub's `/authorize` page at the hub's public URL (`hub.publicUrl`). Set it to the hub's page at another address (behind a proxy, say), or to a login page of your own, which answers through the management API's `POST /api/v1/oauth/consents`.",
       }),
     ),
     codeExpiresIn: Type.Integer({
