@@ -3,7 +3,6 @@ import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { buildAdminApi } from './admin-api/server.ts';
 import { resolveSecretKey } from './config/secret-key.ts';
 import type { ServerConfig } from './config/settings.ts';
 import { apply, type ApplyResult } from './declarative/apply.ts';
@@ -26,7 +25,6 @@ import { OpaqueTokens } from './oauth/tokens.ts';
 import { policyRegistry } from './policies/index.ts';
 import type { AuthorizationServer } from './policies/policy.ts';
 import { MemoryResponseCacheStore } from './policies/response-cache/store.ts';
-import { buildHubServer } from './hub-api/server.ts';
 import type { Health } from './http/health.ts';
 import { ChangeFeed } from './manage/changes.ts';
 import type { ManageDeps } from './manage/context.ts';
@@ -93,9 +91,13 @@ function listen(server: Server, host: string, port: number, what: string): Promi
  */
 function trackResponses(server: Server): () => void {
   const open = new Set<ServerResponse>();
+  // One listener function for every response ('close' comes once): no closure per call.
+  function untrack(this: ServerResponse): void {
+    open.delete(this);
+  }
   server.on('request', function trackResponse(_request: IncomingMessage, response: ServerResponse) {
     open.add(response);
-    response.once('close', () => open.delete(response));
+    response.on('close', untrack);
   });
   return function closeConnectionsWhenDone() {
     for (const response of open) {
@@ -190,7 +192,8 @@ export async function start(options: StartOptions): Promise<Running> {
     });
     // The authorization code grant: requests and consents sealed under the server secret, codes kept with the tokens.
     const seals = new AuthorizationSeals(secret, clock);
-    const hubPublicUrl = () => config.hub.publicUrl?.replace(/\/$/, '') ?? urlOf(servers.hub?.server as Server, config.hub.host);
+    // Until the hub listens (the gateway starts first), its configured port stands in for its address.
+    const hubPublicUrl = () => config.hub.publicUrl?.replace(/\/$/, '') ?? (servers.hub?.server.listening ? urlOf(servers.hub.server, config.hub.host) : `http://localhost:${config.hub.port}`);
     const authorization: AuthorizationServer = {
       seals,
       codes: new StoredAuthorizationCodes(store, clock, tokens),
@@ -229,6 +232,19 @@ export async function start(options: StartOptions): Promise<Running> {
     await runtime.reload();
     // One store of analytics: the gateway writes to it, the management API's traffic reports read it.
     const analytics = options.analytics ?? new MemoryAnalytics();
+    // RFC 8414 metadata, also under OpenID's name, which discovery clients (openid-client) ask for first.
+    const metadata = () => authorizationServerMetadata({ issuer: issuer(), gatewayUrl: gatewayPublicUrl(), apis: runtime?.deployedApis() ?? [], jwks: signingKeys !== undefined });
+    const wellKnown = new Map<string, () => unknown>([
+      ['/.well-known/oauth-authorization-server', metadata],
+      ['/.well-known/openid-configuration', metadata],
+      ...(signingKeys ? [['/.well-known/jwks.json', () => signingKeys.jwks()] as const] : []),
+    ]);
+    servers.gateway = createGatewayServer({ runtime, health, clock, analytics: offHotPath(analytics, (error) => log.error('analytics sink failed', error)), log, wellKnown, relaySecret });
+    // The gateway serves first: its deployments are loaded, and traffic need not wait while the management API and
+    // the hub compile their schemas and load their modules (about half a second; bench "ready" times).
+    const gatewayDrain = trackResponses(servers.gateway);
+    await listen(servers.gateway, config.gateway.host, config.gateway.port, 'gateway');
+    const [{ buildAdminApi }, { buildHubServer }] = await Promise.all([import('./admin-api/server.ts'), import('./hub-api/server.ts')]);
     servers.admin = await buildAdminApi({ deps, health, version: VERSION, logLevel, internalToken, traffic: analytics, signingKeys, seals });
     servers.hub = await buildHubServer({
       health,
@@ -243,17 +259,7 @@ export async function start(options: StartOptions): Promise<Running> {
       seals,
       gatewayLocalUrl: () => localUrl(servers.gateway as Server, config.gateway.host),
     });
-    // RFC 8414 metadata, also under OpenID's name, which discovery clients (openid-client) ask for first.
-    const metadata = () => authorizationServerMetadata({ issuer: issuer(), gatewayUrl: gatewayPublicUrl(), apis: runtime?.deployedApis() ?? [], jwks: signingKeys !== undefined });
-    const wellKnown = new Map<string, () => unknown>([
-      ['/.well-known/oauth-authorization-server', metadata],
-      ['/.well-known/openid-configuration', metadata],
-      ...(signingKeys ? [['/.well-known/jwks.json', () => signingKeys.jwks()] as const] : []),
-    ]);
-    servers.gateway = createGatewayServer({ runtime, health, clock, analytics: offHotPath(analytics, (error) => log.error('analytics sink failed', error)), log, wellKnown, relaySecret });
-
-    const drains = [servers.gateway, servers.admin.server, servers.hub.server].map(trackResponses) as [() => void, () => void, () => void];
-    await listen(servers.gateway, config.gateway.host, config.gateway.port, 'gateway');
+    const drains = [gatewayDrain, trackResponses(servers.admin.server), trackResponses(servers.hub.server)] as const;
     await listen(servers.admin.server, config.admin.host, config.admin.port, 'admin API');
     await listen(servers.hub.server, config.hub.host, config.hub.port, 'developer hub');
 

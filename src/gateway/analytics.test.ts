@@ -36,6 +36,28 @@ describe('offHotPath', () => {
     await nextTurn();
     expect(errors).toEqual([failure]);
   });
+
+  it('writes the records of one turn together, in order, and a throwing one does not stop the others', async () => {
+    const written: string[] = [];
+    const errors: unknown[] = [];
+    const sink = offHotPath(
+      {
+        write: (r) => {
+          if (r.requestId === 'bad') throw new Error('bad record');
+          written.push(r.requestId);
+        },
+      },
+      (error) => errors.push(error),
+    );
+    for (const requestId of ['a', 'bad', 'b']) sink.write({ ...record, requestId });
+    expect(written).toEqual([]);
+    await nextTurn();
+    expect(written).toEqual(['a', 'b']);
+    expect(errors).toHaveLength(1);
+    sink.write({ ...record, requestId: 'c' });
+    await nextTurn();
+    expect(written).toEqual(['a', 'b', 'c']);
+  });
 });
 
 describe('MemoryAnalytics', () => {
@@ -43,5 +65,15 @@ describe('MemoryAnalytics', () => {
     const memory = new MemoryAnalytics(2);
     for (const requestId of ['a', 'b', 'c']) memory.write({ ...record, requestId });
     expect(memory.records.map((r) => r.requestId)).toEqual(['b', 'c']);
+  });
+
+  it('stays in order, oldest first, as it wraps around again and again', () => {
+    const memory = new MemoryAnalytics(3);
+    const ids: string[] = [];
+    for (let i = 0; i < 11; i++) {
+      ids.push(String(i));
+      memory.write({ ...record, requestId: String(i) });
+      expect(memory.records.map((r) => r.requestId)).toEqual(ids.slice(-3));
+    }
   });
 });

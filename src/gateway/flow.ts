@@ -35,18 +35,24 @@ function matchFlow(api: CompiledApi, context: MessageContext): CompiledFlow | un
 export async function runApi(api: CompiledApi, context: MessageContext, hooks: FlowHooks): Promise<void> {
   let flow: CompiledFlow | undefined;
   try {
-    await runSteps(api.preFlow.request, context, true);
+    // Empty lists are skipped without an await: each await of an async call costs a promise and a turn of the queue.
+    if (api.preFlow.request.length > 0) await runSteps(api.preFlow.request, context, true);
     // The flow is chosen once, after the preFlow, and serves the request and the response alike.
-    flow = matchFlow(api, context);
-    if (flow) await runSteps(flow.request, context, true);
-    await runSteps(api.postFlow.request, context, true);
+    flow = api.flows.length > 0 ? matchFlow(api, context) : undefined;
+    if (flow && flow.request.length > 0) await runSteps(flow.request, context, true);
+    if (api.postFlow.request.length > 0) await runSteps(api.postFlow.request, context, true);
     if (!context.responded) {
+      if (api.target && context.direct) {
+        // No response step could see or change the answer: it goes to the client as it arrives, and that is all.
+        await api.target.stream(context, context.direct);
+        return;
+      }
       if (api.target) context.response = await api.target.forward(context);
       else context.respond(200); // no target and no step answered: Apigee's NoRoute answers empty
     }
-    await runSteps(api.preFlow.response, context, false);
-    if (flow) await runSteps(flow.response, context, false);
-    await runSteps(api.postFlow.response, context, false);
+    if (api.preFlow.response.length > 0) await runSteps(api.preFlow.response, context, false);
+    if (flow && flow.response.length > 0) await runSteps(flow.response, context, false);
+    if (api.postFlow.response.length > 0) await runSteps(api.postFlow.response, context, false);
   } catch (error) {
     await runFault(api, context, error, hooks);
   }

@@ -1,8 +1,8 @@
 // Forwards a request to the API's target through pooled keep-alive connections (undici), streaming both ways.
-import { Pool } from 'undici';
+import { Pool, type Dispatcher } from 'undici';
 import { PassThrough } from 'node:stream';
 import { StepFault, type Headers } from '../policies/policy.ts';
-import type { MessageContext } from './context.ts';
+import type { DirectResponse, MessageContext } from './context.ts';
 import { GatewayResponse } from './context.ts';
 
 export interface TargetSpec {
@@ -38,17 +38,23 @@ function withoutOwnSetCookies(value: string | string[]): string[] | undefined {
   return kept.length > 0 ? kept : undefined;
 }
 
+/** Header names a Connection header lists (beyond the usual keep-alive / close, which are hop-by-hop anyway). */
+function connectionListed(named: string | string[] | undefined): Set<string> | undefined {
+  if (named === undefined) return undefined;
+  const names = (Array.isArray(named) ? named.join(',') : named)
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => h !== '' && !HOP_BY_HOP.has(h));
+  return names.length > 0 ? new Set(names) : undefined;
+}
+
 export function forwardableHeaders(headers: Headers): Record<string, string | string[]> {
-  const named = headers.connection;
-  const listed = new Set(
-    (Array.isArray(named) ? named.join(',') : (named ?? ''))
-      .split(',')
-      .map((h) => h.trim().toLowerCase())
-      .filter(Boolean),
-  );
+  // Called twice per proxied call: a plain loop, and no Set unless Connection names extra headers.
+  const listed = connectionListed(headers.connection);
   const out: Record<string, string | string[]> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || listed.has(name)) continue;
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || HOP_BY_HOP.has(name) || listed?.has(name)) continue;
     if (name === 'cookie' || name === 'set-cookie') {
       const kept = name === 'cookie' ? withoutOwnCookies(value) : withoutOwnSetCookies(value);
       if (kept !== undefined) out[name] = kept;
@@ -102,6 +108,39 @@ export class TargetClient {
 
   /** Sends the request on; resolves with the target's response, its body still streaming. */
   async forward(context: MessageContext): Promise<GatewayResponse> {
+    const options = this.#requestOptions(context);
+    const started = context.now();
+    try {
+      const answer = await this.#pool.request(options);
+      context.targetLatencyMs = context.now() - started;
+      return new GatewayResponse(answer.statusCode, forwardableHeaders(answer.headers as Headers), answer.body);
+    } catch (error) {
+      context.targetLatencyMs = context.now() - started;
+      throw targetFault(error, this.#url, this.#timeoutMs);
+    }
+  }
+
+  /**
+   * Sends the request on and writes the answer straight to the client as it arrives (undici's stream(): no stream
+   * object in between). Resolves when the body is through. A failure before the head is a fault like forward()'s; one
+   * after it can only cut the answer short, as a proxy must.
+   */
+  async stream(context: MessageContext, direct: DirectResponse): Promise<void> {
+    const options = this.#requestOptions(context);
+    const started = context.now();
+    try {
+      await this.#pool.stream(options, function writeHead({ statusCode, headers }) {
+        context.targetLatencyMs = context.now() - started;
+        return direct.head(statusCode, forwardableHeaders(headers as Headers));
+      });
+    } catch (error) {
+      context.targetLatencyMs ??= context.now() - started;
+      if (direct.started) return direct.abort();
+      throw targetFault(error, this.#url, this.#timeoutMs);
+    }
+  }
+
+  #requestOptions(context: MessageContext): Dispatcher.RequestOptions {
     const request = context.request;
     const headers = forwardableHeaders(request.headers);
     const incoming = request.incoming;
@@ -127,22 +166,14 @@ export class TargetClient {
         if (!incoming.readableEnded) incoming.resume();
       });
     }
-    const started = context.now();
-    try {
-      const answer = await this.#pool.request({
-        method: request.method as 'GET',
-        path: request.forwardQuery ? `${path}?${request.forwardQuery}` : path,
-        headers,
-        body: buffered ?? upload,
-        headersTimeout: this.#timeoutMs,
-        bodyTimeout: this.#timeoutMs,
-      });
-      context.targetLatencyMs = context.now() - started;
-      return new GatewayResponse(answer.statusCode, forwardableHeaders(answer.headers as Headers), answer.body);
-    } catch (error) {
-      context.targetLatencyMs = context.now() - started;
-      throw targetFault(error, this.#url, this.#timeoutMs);
-    }
+    return {
+      method: request.method as 'GET',
+      path: request.forwardQuery ? `${path}?${request.forwardQuery}` : path,
+      headers,
+      body: buffered ?? upload ?? null,
+      headersTimeout: this.#timeoutMs,
+      bodyTimeout: this.#timeoutMs,
+    };
   }
 }
 

@@ -193,6 +193,40 @@ describe('OpaqueTokens: JWT access tokens', () => {
     expect((await restarted.lookupAccessToken(issued.token))?.revoked).toBe(true);
   });
 
+  it('remembers a verified JWT by the whole token: a forged payload under a remembered signature is still refused', async () => {
+    const tokens = await jwtTokens();
+    const issued = await tokens.issueAccessToken({ key, products: ['product'], scope: 'read', grantType: 'client_credentials', expiresInMs: HOUR, format: jwtFormat });
+    expect(await tokens.lookupAccessToken(issued.token)).toMatchObject({ scope: 'read' });
+    expect(await tokens.lookupAccessToken(issued.token)).toMatchObject({ scope: 'read' });
+    const [header, payload, signature] = issued.token.split('.') as [string, string, string];
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
+    const forged = `${header}.${Buffer.from(JSON.stringify({ ...claims, scope: 'read write admin' })).toString('base64url')}.${signature}`;
+    expect(await tokens.lookupAccessToken(forged)).toBeUndefined();
+    // Revocation still reaches a remembered token.
+    expect(await tokens.revokeAccessToken(issued.token)).toBe(true);
+    expect((await tokens.lookupAccessToken(issued.token))?.revoked).toBe(true);
+  });
+
+  it('forgets a remembered JWT once the key that signed it is no longer published', async () => {
+    const start = clock.now();
+    const keys = new SigningKeys({ store, cipher, clock, policy: { intervalMs: HOUR, prepublishMs: 0, overlapMs: HOUR } });
+    await keys.reload();
+    const tokens = new OpaqueTokens(store, clock, 100, undefined, { keys, issuer });
+    const issued = await tokens.issueAccessToken({ key, products: ['product'], scope: '', grantType: 'client_credentials', expiresInMs: 10 * DAY, format: jwtFormat });
+    expect(await tokens.lookupAccessToken(issued.token)).toBeDefined();
+    try {
+      // Rotated, then past the overlap: the old key is withdrawn from the key set, and its tokens go with it.
+      clock.advance(HOUR);
+      await keys.rotateWhenDue();
+      clock.advance(2 * HOUR);
+      await keys.rotateWhenDue();
+      expect(keys.jwks().keys.map((k) => k.kid)).not.toContain(JSON.parse(Buffer.from(issued.token.split('.')[0] as string, 'base64url').toString()).kid);
+      expect(await tokens.lookupAccessToken(issued.token)).toBeUndefined();
+    } finally {
+      clock.set(start);
+    }
+  });
+
   it('says it cannot issue JWTs without signing keys', async () => {
     const tokens = new OpaqueTokens(store, clock);
     expect(tokens.issuesJwt).toBe(false);

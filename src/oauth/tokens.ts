@@ -91,6 +91,18 @@ function toRefreshInfo(record: OAuthTokenRecord & { familyId: string }): Refresh
   return { ...toInfo(record), familyId: record.familyId, refreshCount: Number.isSafeInteger(count) && count >= 0 ? count : 0 };
 }
 
+/** A verified JWT access token: what it grants, the hash of its id (for revocation), its grant chain, its key's kid. */
+interface VerifiedJwt {
+  readonly info: TokenInfo;
+  readonly jtiHash: string;
+  readonly familyId: string | null;
+  readonly expiresAt: number | null;
+  readonly kid: string;
+}
+
+/** How many verified JWTs are remembered (about 1 KB each). */
+const VERIFIED_JWT_CACHE = 10_000;
+
 interface Cached {
   readonly info: TokenInfo;
   readonly familyId: string | null;
@@ -128,6 +140,7 @@ export class OpaqueTokens implements TokenService {
   readonly #revokedJwts = new Map<string, number | null>();
   readonly #revokedFamilies = new Set<string>();
   #pruneAt = PRUNE_REVOKED_AT;
+  readonly #verified = new Lru<string, { kid: string; key: JwsKey; result: VerifiedJwt }>(VERIFIED_JWT_CACHE);
   #keysReloadedAt = Number.NEGATIVE_INFINITY;
 
   constructor(store: Repositories, clock: Clock, cacheSize = 100_000, owners: ResourceOwners = new StoreResourceOwners(store.users), jwt?: JwtIssuing) {
@@ -188,9 +201,24 @@ export class OpaqueTokens implements TokenService {
   }
 
   /** Verifies a JWT and reads its claims: undefined for a bad signature, an unknown key, another issuer or bad claims. */
-  async #verifiedJwt(token: string): Promise<(TokenInfo & { jti: string; familyId: string | null }) | undefined> {
+  async #verifiedJwt(token: string): Promise<VerifiedJwt | undefined> {
     const jwt = this.#jwt;
     if (!jwt) return undefined;
+    // A client sends one token many times and a signature check is the dearest part of a call (ES256: ~0.1 ms), so
+    // a token verified before is taken from memory while the key that signed it is still published. Keyed by the
+    // whole token: any other token, however alike, is verified afresh. Expiry and revocation are checked by callers.
+    const seen = this.#verified.get(token);
+    if (seen && jwt.keys.keyFor(seen.kid) === seen.key) return seen.result;
+    const result = await this.#verifyJwtAfresh(jwt, token);
+    if (result) {
+      const kid = result.kid;
+      const key = jwt.keys.keyFor(kid);
+      if (key) this.#verified.set(token, { kid, key, result });
+    }
+    return result;
+  }
+
+  async #verifyJwtAfresh(jwt: JwtIssuing, token: string): Promise<VerifiedJwt | undefined> {
     let checked = verifyJwt(token, (kid) => jwt.keys.keyFor(kid));
     if (!checked.ok && checked.reason === 'unknown_kid' && this.#clock.now() - this.#keysReloadedAt >= KEY_RELOAD_INTERVAL_MS) {
       this.#keysReloadedAt = this.#clock.now();
@@ -199,7 +227,10 @@ export class OpaqueTokens implements TokenService {
     }
     if (!checked.ok) return undefined;
     const issuer = jwt.issuer();
-    return tokenInfoFromClaims(checked.claims, { issuer, audience: issuer });
+    const read = tokenInfoFromClaims(checked.claims, { issuer, audience: issuer });
+    if (!read) return undefined;
+    const { jti, familyId, ...info } = read;
+    return { info, jtiHash: jtiHash(jti), familyId, expiresAt: info.expiresAt, kid: String(checked.header.kid) };
   }
 
   /** Writes one token; only its hash is stored. */
@@ -274,8 +305,8 @@ export class OpaqueTokens implements TokenService {
     if (this.#jwt && looksLikeJwt(token)) {
       const verified = await this.#verifiedJwt(token);
       if (!verified) return undefined;
-      const { jti, familyId, ...info } = verified;
-      const revoked = this.#revokedJwts.has(jtiHash(jti)) || (familyId !== null && this.#revokedFamilies.has(familyId));
+      const { info, familyId } = verified;
+      const revoked = this.#revokedJwts.has(verified.jtiHash) || (familyId !== null && this.#revokedFamilies.has(familyId));
       return revoked ? { ...info, revoked } : info;
     }
     const hash = hashSecret(token);
@@ -295,7 +326,7 @@ export class OpaqueTokens implements TokenService {
       // Only a JWT this issuer signed names a token of ours; anything else revokes nothing (RFC 7009 §2.2).
       const verified = await this.#verifiedJwt(token);
       if (!verified) return false;
-      const hash = jtiHash(verified.jti);
+      const hash = verified.jtiHash;
       this.#rememberRevoked(hash, verified.expiresAt);
       const record = await this.#store.oauthTokens.getByHash(hash);
       return record !== undefined && record.revokedAt === null && (await this.#store.oauthTokens.revoke(record.id, this.#clock.now()));

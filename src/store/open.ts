@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { withStatementCache } from './statement-cache.ts';
 import pg from 'pg';
 import { migrateToLatest, type MigrationReport } from './migrations/index.ts';
 import { SqlStore } from './sql-store.ts';
@@ -90,7 +91,7 @@ function openSqlite(options: StoreOptions): { store: SqlStore; location: string;
   useWal(database);
   database.pragma('foreign_keys = ON');
   database.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   return { store: new SqlStore(db, 'sqlite'), location: `SQLite ${file}`, sqlite: database };
 }
 

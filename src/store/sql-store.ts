@@ -14,7 +14,8 @@ import { SqlSigningKeys } from './sql/signing-keys.ts';
 import { SqlPersonalTokens, SqlUsers } from './sql/users.ts';
 import type { Db } from './sql/shared.ts';
 
-function repositories(db: Db): Repositories {
+/** `root`: the store's own repositories, outside any transaction (token writes may then be grouped). */
+function repositories(db: Db, root = false): Repositories {
   return {
     users: new SqlUsers(db),
     personalTokens: new SqlPersonalTokens(db),
@@ -25,7 +26,7 @@ function repositories(db: Db): Repositories {
     developers: new SqlDevelopers(db),
     apps: new SqlApps(db),
     credentials: new SqlCredentials(db),
-    oauthTokens: new SqlOAuthTokens(db),
+    oauthTokens: new SqlOAuthTokens(db, { group: root }),
     keyValueMaps: new SqlKeyValueMaps(db),
     audit: new SqlAudit(db),
   };
@@ -63,7 +64,7 @@ export class SqlStore implements Store {
       oauthTokens: this.oauthTokens,
       keyValueMaps: this.keyValueMaps,
       audit: this.audit,
-    } = repositories(db));
+    } = repositories(db, true));
   }
 
   /** The Kysely handle, for migrations and tests. */

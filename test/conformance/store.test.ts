@@ -985,6 +985,18 @@ for (const adapter of ADAPTERS) {
           expect(await store.oauthTokens.getByHash('hash_unknown')).toBeUndefined();
         });
 
+        it('writes inserts that arrive together as one group, and a duplicate in the group fails alone', async () => {
+          const many = Array.from({ length: 40 }, (_, i) => oauthToken(`grouped_${i}`));
+          const duplicate = { ...oauthToken('grouped_dup'), tokenHash: (many[7] as (typeof many)[number]).tokenHash };
+          const results = await Promise.allSettled([...many, duplicate].map((t) => store.oauthTokens.insert(t)));
+          expect(results.slice(0, 40).every((r) => r.status === 'fulfilled')).toBe(true);
+          const last = results[40] as PromiseRejectedResult;
+          expect(last.status).toBe('rejected');
+          expect(last.reason).toBeInstanceOf(UniqueViolation);
+          for (const t of many) expect(await store.oauthTokens.getByHash(t.tokenHash)).toEqual(t);
+          expect(await rowCount(store, 'oauth_tokens')).toBe(40);
+        });
+
         it('listRevokedAccess lists revoked access tokens that have not expired, and nothing else', async () => {
           await store.oauthTokens.insert(oauthToken('live'));
           await store.oauthTokens.insert(oauthToken('revoked', { revokedAt: at(1), expiresAt: at(60) }));

@@ -23,36 +23,81 @@ function toToken(row: OAuthTokensTable): OAuthTokenRecord {
   };
 }
 
+function toRow(token: OAuthTokenRecord): OAuthTokensTable {
+  return {
+    id: token.id,
+    kind: token.kind,
+    token_hash: token.tokenHash,
+    client_id: token.clientId,
+    app_id: token.appId,
+    developer_id: token.developerId,
+    products: JSON.stringify(token.products),
+    scope: token.scope,
+    grant_type: token.grantType,
+    end_user: token.endUser,
+    issued_at: token.issuedAt,
+    expires_at: token.expiresAt,
+    revoked_at: token.revokedAt,
+    family_id: token.familyId,
+    attributes: JSON.stringify(token.attributes),
+  };
+}
+
+/** At most this many rows in one grouped INSERT (15 parameters a row; SQLite allows 32,766). */
+const MAX_GROUP = 500;
+
+interface Waiting {
+  readonly row: OAuthTokensTable;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
 export class SqlOAuthTokens implements OAuthTokenRepository {
   readonly #db: Db;
-  constructor(db: Db) {
+  readonly #group: boolean;
+  #waiting: Waiting[] = [];
+
+  /**
+   * `group`: inserts that arrive in the same turn of the event loop are written by one multi-row INSERT, committed
+   * once, and each caller's promise settles after that commit (group commit: as durable as one at a time). A token
+   * endpoint under load writes far fewer WAL pages and makes one round trip instead of many. Never inside a
+   * transaction, whose writes must stay in it.
+   */
+  constructor(db: Db, options: { group?: boolean } = {}) {
     this.#db = db;
+    this.#group = options.group ?? false;
   }
 
-  async insert(token: OAuthTokenRecord): Promise<void> {
+  insert(token: OAuthTokenRecord): Promise<void> {
+    const row = toRow(token);
+    if (!this.#group) return this.#insertOne(row);
+    return new Promise<void>((resolve, reject) => {
+      if (this.#waiting.push({ row, resolve, reject }) === 1) setImmediate(() => void this.#flush());
+    });
+  }
+
+  async #insertOne(row: OAuthTokensTable): Promise<void> {
     try {
-      await this.#db
-        .insertInto('oauth_tokens')
-        .values({
-          id: token.id,
-          kind: token.kind,
-          token_hash: token.tokenHash,
-          client_id: token.clientId,
-          app_id: token.appId,
-          developer_id: token.developerId,
-          products: JSON.stringify(token.products),
-          scope: token.scope,
-          grant_type: token.grantType,
-          end_user: token.endUser,
-          issued_at: token.issuedAt,
-          expires_at: token.expiresAt,
-          revoked_at: token.revokedAt,
-          family_id: token.familyId,
-          attributes: JSON.stringify(token.attributes),
-        })
-        .execute();
+      await this.#db.insertInto('oauth_tokens').values(row).execute();
     } catch (error) {
       rethrowUnique(error, 'oauth_tokens.token_hash');
+    }
+  }
+
+  async #flush(): Promise<void> {
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    for (let start = 0; start < waiting.length; start += MAX_GROUP) {
+      const group = waiting.slice(start, start + MAX_GROUP);
+      try {
+        if (group.length === 1) await this.#insertOne((group[0] as Waiting).row);
+        else await this.#db.insertInto('oauth_tokens').values(group.map((w) => w.row)).execute();
+        for (const w of group) w.resolve();
+      } catch {
+        // One row spoiled the group (a replayed client assertion's id, say): each row on its own, in the order they
+        // came, each with its own answer; of two rows with one hash, the first one wins.
+        for (const w of group) await this.#insertOne(w.row).then(w.resolve, w.reject);
+      }
     }
   }
 
@@ -75,7 +120,9 @@ export class SqlOAuthTokens implements OAuthTokenRepository {
     const rows = await this.#db
       .selectFrom('oauth_tokens')
       .select(['token_hash', 'expires_at'])
-      .where('revoked_at', 'is not', null)
+      // A range, not `is not null`: without statistics SQLite otherwise walks the expiry index, every live token of
+      // it (246 ms at start with a million tokens; 0.3 ms this way, bench gatehouse-1m-*).
+      .where('revoked_at', '>=', 0)
       .where('kind', '=', 'access')
       .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
       .execute();
