@@ -7,6 +7,7 @@ import type { PublicJwk } from '../model/app.ts';
 import type { KeyRecord } from '../policies/policy.ts';
 import { UniqueViolation, type OAuthTokenRecord, type Repositories } from '../store/index.ts';
 import { hashSecret, newId } from '../util/secrets.ts';
+import { parsePart } from './jwt.ts';
 
 /** RFC 7523 §2.2: the only `client_assertion_type` Gatehouse accepts. */
 export const CLIENT_ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -139,15 +140,6 @@ function verifySignature(alg: AssertionAlgorithm, key: KeyObject, input: Buffer,
     case 'PS256':
       // RFC 7518 §3.5: MGF1 with SHA-256 and a salt as long as the hash.
       return verify('sha256', input, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }, signature);
-  }
-}
-
-function parsePart(part: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
   }
 }
 

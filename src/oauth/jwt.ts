@@ -73,7 +73,8 @@ export type JwtRejection = 'malformed' | 'unknown_kid' | 'wrong_alg' | 'wrong_ty
 
 export type JwtCheck = { ok: true; header: Record<string, unknown>; claims: Record<string, unknown> } | { ok: false; reason: JwtRejection };
 
-function parsePart(part: string): Record<string, unknown> | undefined {
+/** One base64url JSON part of a JWS (header or payload) as an object, or undefined when it is not one. */
+export function parsePart(part: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
     return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
