@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readiness, type Health } from '../http/health.ts';
 import { problemBody, PROBLEM_CONTENT_TYPE } from '../http/problem.ts';
 import { GatehouseError } from '../errors.ts';
+import type { Headers } from '../policies/policy.ts';
 import type { Clock } from '../util/clock.ts';
 import type { AnalyticsSink } from './analytics.ts';
 import { GatewayRequest, MessageContext, RELAY_HEADER, type DirectResponse } from './context.ts';
@@ -88,23 +89,28 @@ function send(context: MessageContext, response: ServerResponse, isHead: boolean
 }
 
 /** The client's response as the target streams into it: the call's own headers join the target's in the head. */
-function directResponse(context: MessageContext, response: ServerResponse): DirectResponse {
-  let started = false;
-  return {
-    head(status, headers) {
-      for (const [name, value] of context.responseHeaders ?? []) headers[name] = value;
-      headers['x-request-id'] = context.requestId;
-      response.writeHead(status, headers as Record<string, string | string[]>);
-      started = true;
-      return response;
-    },
-    get started() {
-      return started;
-    },
-    abort() {
-      response.destroy();
-    },
-  };
+class DirectClientResponse implements DirectResponse {
+  // A class, not an object of closures: one of these is made on every proxied call.
+  started = false;
+  readonly #context: MessageContext;
+  readonly #response: ServerResponse;
+
+  constructor(context: MessageContext, response: ServerResponse) {
+    this.#context = context;
+    this.#response = response;
+  }
+
+  head(status: number, headers: Headers): ServerResponse {
+    for (const [name, value] of this.#context.responseHeaders ?? []) headers[name] = value;
+    headers['x-request-id'] = this.#context.requestId;
+    this.#response.writeHead(status, headers as Record<string, string | string[]>);
+    this.started = true;
+    return this.#response;
+  }
+
+  abort(): void {
+    this.#response.destroy();
+  }
 }
 
 export function createGatewayServer(options: GatewayServerOptions): Server {
@@ -145,7 +151,7 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
       return;
     }
     const context = new MessageContext(route.api.identity, new GatewayRequest(incoming, path, rawQuery, route.pathSuffix, relayedFor(incoming, options.relaySecret)), requestId, clock);
-    const direct = route.api.streamsTargetDirectly ? directResponse(context, response) : undefined;
+    const direct = route.api.streamsTargetDirectly ? new DirectClientResponse(context, response) : undefined;
     context.direct = direct;
     runApi(route.api, context, { onUnexpected: (error) => log.error(`request ${requestId} failed in API '${route.api.identity.name}'`, error) })
       .then(() => {

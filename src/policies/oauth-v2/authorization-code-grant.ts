@@ -4,6 +4,7 @@
 import { CODE_VERIFIER, verifierMatches } from '../../oauth/authorization-requests.ts';
 import type { AccessTokenFormat, FlowContext, IssuedTokenPair, KeyRecord, PolicyDeps } from '../policy.ts';
 import { tokenError, type Dialect } from './errors.ts';
+import { productScopes } from './scopes.ts';
 
 export interface CodeGrantOptions {
   readonly dialect: Dialect;
@@ -46,7 +47,7 @@ export async function redeemAuthorizationCode(context: FlowContext, form: URLSea
   const held = new Set(key.products.map((p) => p.name));
   const products = code.products.filter((p) => held.has(p));
   if (products.length === 0) throw tokenError(dialect, 'invalid_grant', 'None of the products this code was issued for is still approved for the app.');
-  const allowed = new Set(key.products.flatMap((p) => p.scopes));
+  const allowed = productScopes(key);
   const scope = code.scope === '' ? '' : code.scope.split(' ').filter((s) => allowed.has(s)).join(' ');
   const pair = await codes.redeem(code, { key, products, scope, expiresInMs: options.expiresInMs, refreshExpiresInMs: options.refreshExpiresInMs, format: options.format });
   if (!pair) throw tokenError(dialect, 'invalid_grant', 'Invalid authorization code: it was already used, so every token issued for it is now revoked.');

@@ -5,8 +5,9 @@
 // here instead (§4.1.2.1); every other error goes back to the app, with `state`.
 import { S256_CHALLENGE, type AuthorizationRequest } from '../../oauth/authorization-requests.ts';
 import { keyRefusal } from '../key-refusal.ts';
-import { PolicyConfigError, StepFault, type AuthorizationServer, type FlowContext, type KeyRecord, type PolicyDeps, type StepFunction } from '../policy.ts';
+import { PolicyConfigError, StepFault, type AuthorizationServer, type FlowContext, type PolicyDeps, type StepFunction } from '../policy.ts';
 import type { OAuthV2Config } from './config.ts';
+import { grantScope, productScopes } from './scopes.ts';
 
 type RedirectError = 'invalid_request' | 'unauthorized_client' | 'access_denied' | 'unsupported_response_type' | 'invalid_scope';
 
@@ -31,13 +32,6 @@ function redirectTo(redirectUri: string, params: Record<string, string | undefin
   const url = new URL(redirectUri);
   for (const [name, value] of Object.entries(params)) if (value !== undefined) url.searchParams.append(name, value);
   return url.href;
-}
-
-/** The scope a code carries: what was asked for, as far as the app's products allow; nothing asked = all they allow. */
-function codeScope(requested: string | null, key: KeyRecord): string {
-  const allowed = new Set(key.products.flatMap((p) => p.scopes));
-  if (requested === null || requested.trim() === '') return [...allowed].join(' ');
-  return [...new Set(requested.trim().split(/\s+/))].filter((s) => allowed.has(s)).join(' ');
 }
 
 export function generateAuthorizationCode(config: OAuthV2Config, deps: PolicyDeps): StepFunction {
@@ -95,7 +89,8 @@ export function generateAuthorizationCode(config: OAuthV2Config, deps: PolicyDep
       throw back('invalid_request', 'PKCE is required for public clients: send code_challenge and code_challenge_method=S256 (RFC 7636).');
     }
     if (key.products.length === 0) throw back('unauthorized_client', 'The app has no approved product; ask an admin to approve its subscription.');
-    const scope = codeScope(param('scope') ?? null, key);
+    // The code carries the scope a token request would get: as far as the app's products allow.
+    const scope = grantScope(param('scope') ?? null, productScopes(key));
     const request: Omit<AuthorizationRequest, 'expiresAt'> = {
       clientId: key.clientId,
       redirectUri,

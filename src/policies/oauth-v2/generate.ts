@@ -6,15 +6,8 @@ import { authenticateClient } from './client-auth.ts';
 import { PolicyConfigError, type AccessTokenFormat, type FlowContext, type IssuedRefreshToken, type IssuedToken, type KeyRecord, type PolicyDeps, type StepFunction } from '../policy.ts';
 import type { OAuthV2Config } from './config.ts';
 import { tokenError, type Dialect } from './errors.ts';
+import { grantScope, productScopes, scopeList } from './scopes.ts';
 
-const scopeList = (scope: string): string[] => (scope.trim() === '' ? [] : [...new Set(scope.trim().split(/\s+/))]);
-
-function grantScope(requested: string | null, allowed: ReadonlySet<string>): string {
-  // Apigee: no scope asked for = every scope of the products; asked for = the ones the products allow
-  // (possibly none, which is not an error).
-  if (requested === null || requested.trim() === '') return [...allowed].join(' ');
-  return scopeList(requested).filter((s) => allowed.has(s)).join(' ');
-}
 
 /** Seconds a token lives, from its issue; -1 = never expires. */
 const lifetimeSeconds = (token: IssuedToken): number => (token.expiresAt === null ? -1 : Math.max(0, Math.floor((token.expiresAt - token.issuedAt) / 1000)));
@@ -91,7 +84,7 @@ export function generateAccessToken(config: OAuthV2Config, deps: PolicyDeps, ope
     // One message for an unknown user, an inactive one, one without a password and a wrong password.
     const owner = await deps.tokens.authenticateUser(username, password);
     if (!owner) throw tokenError(dialect, 'invalid_grant', 'The user name or password is wrong.');
-    const allowed = new Set(key.products.flatMap((p) => p.scopes));
+    const allowed = productScopes(key);
     const scope = grantScope(form.get('scope') ?? context.request.query.get('scope'), allowed);
     const products = key.products.map((p) => p.name);
     const pair = await deps.tokens.issueTokenPair({ key, products, scope, grantType: 'password', endUser: owner.email, expiresInMs, refreshExpiresInMs, format });
@@ -125,7 +118,7 @@ export function generateAccessToken(config: OAuthV2Config, deps: PolicyDeps, ope
       throw tokenError(dialect, 'invalid_scope', `The requested scope exceeds the scope of the grant: ${wider.join(' ')} (granted: ${grant.scope || 'none'}).`);
     }
     // What the app still holds now: a product or scope withdrawn since the grant is not renewed.
-    const allowed = new Set(key.products.flatMap((p) => p.scopes));
+    const allowed = productScopes(key);
     const scope = requested.filter((s) => allowed.has(s)).join(' ');
     const held = new Set(key.products.map((p) => p.name));
     const products = grant.products.filter((p) => held.has(p));
@@ -165,7 +158,7 @@ export function generateAccessToken(config: OAuthV2Config, deps: PolicyDeps, ope
     }
     if (grantType === 'password') return passwordGrant(context, form, key);
     if (grantType === 'refresh_token') return refreshGrant(context, form, key);
-    const allowed = new Set(key.products.flatMap((p) => p.scopes));
+    const allowed = productScopes(key);
     const scope = grantScope(form.get('scope') ?? context.request.query.get('scope'), allowed);
     const products = key.products.map((p) => p.name);
     const issued = await deps.tokens.issueAccessToken({ key, products, scope, grantType: 'client_credentials', expiresInMs, format });
