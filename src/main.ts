@@ -1,7 +1,8 @@
 // Wires configuration -> store -> management -> servers, and takes them down again; the only file that knows it all.
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { Server } from 'node:http';
+import { InFlightResponses } from './http/in-flight.ts';
 import { randomBytes } from 'node:crypto';
 import { resolveSecretKey } from './config/secret-key.ts';
 import type { ServerConfig } from './config/settings.ts';
@@ -84,31 +85,8 @@ function listen(server: Server, host: string, port: number, what: string): Promi
   });
 }
 
-/**
- * Keeps the responses a server is writing, so that shutdown can end each keep-alive connection as soon as its
- * in-flight response is done: a response not yet started gets `Connection: close`; one already streaming closes
- * its connection when it finishes.
- */
-function trackResponses(server: Server): () => void {
-  const open = new Set<ServerResponse>();
-  // One listener function for every response ('close' comes once): no closure per call.
-  function untrack(this: ServerResponse): void {
-    open.delete(this);
-  }
-  server.on('request', function trackResponse(_request: IncomingMessage, response: ServerResponse) {
-    open.add(response);
-    response.on('close', untrack);
-  });
-  return function closeConnectionsWhenDone() {
-    for (const response of open) {
-      if (!response.headersSent) response.setHeader('connection', 'close');
-      else response.once('finish', () => setImmediate(() => server.closeIdleConnections()));
-    }
-  };
-}
-
 /** Closes a node:http server: no new connections, idle keep-alive ones now, busy ones when done or at the deadline. */
-function closeServer(server: Server, drainResponses: () => void, timeoutMs: number): Promise<void> {
+function closeServer(server: Server, inFlight: InFlightResponses, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) return resolve();
     const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
@@ -117,7 +95,7 @@ function closeServer(server: Server, drainResponses: () => void, timeoutMs: numb
       clearTimeout(timer);
       resolve();
     });
-    drainResponses();
+    inFlight.closeConnectionsWhenDone(server);
     server.closeIdleConnections();
   });
 }
@@ -242,7 +220,7 @@ export async function start(options: StartOptions): Promise<Running> {
     servers.gateway = createGatewayServer({ runtime, health, clock, analytics: offHotPath(analytics, (error) => log.error('analytics sink failed', error)), log, wellKnown, relaySecret });
     // The gateway serves first: its deployments are loaded, and traffic need not wait while the management API and
     // the hub compile their schemas and load their modules (about half a second; bench "ready" times).
-    const gatewayDrain = trackResponses(servers.gateway);
+    const gatewayDrain = new InFlightResponses(servers.gateway);
     await listen(servers.gateway, config.gateway.host, config.gateway.port, 'gateway');
     const [{ buildAdminApi }, { buildHubServer }] = await Promise.all([import('./admin-api/server.ts'), import('./hub-api/server.ts')]);
     servers.admin = await buildAdminApi({ deps, health, version: VERSION, logLevel, internalToken, traffic: analytics, signingKeys, seals });
@@ -259,7 +237,7 @@ export async function start(options: StartOptions): Promise<Running> {
       seals,
       gatewayLocalUrl: () => localUrl(servers.gateway as Server, config.gateway.host),
     });
-    const drains = [gatewayDrain, trackResponses(servers.admin.server), trackResponses(servers.hub.server)] as const;
+    const drains = [gatewayDrain, new InFlightResponses(servers.admin.server), new InFlightResponses(servers.hub.server)] as const;
     await listen(servers.admin.server, config.admin.host, config.admin.port, 'admin API');
     await listen(servers.hub.server, config.hub.host, config.hub.port, 'developer hub');
 

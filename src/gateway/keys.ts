@@ -4,6 +4,7 @@ import type { Change, ChangeFeed } from '../manage/changes.ts';
 import type { ProductSpec } from '../model/product.ts';
 import type { KeyLookup, KeyRecord, ProductGrant } from '../policies/policy.ts';
 import type { Repositories } from '../store/index.ts';
+import { Lru } from '../util/lru.ts';
 
 export function productGrant(spec: ProductSpec): ProductGrant {
   const apis = new Map<string, Array<{ path: string; methods?: string[] }> | undefined>();
@@ -25,28 +26,22 @@ const MAX_CLIENT_ID = 200;
 
 export class CachedKeys implements KeyLookup {
   readonly #store: Repositories;
-  /** Known keys only, least recently used first; unknown ids are never cached, so random ids cannot fill memory. */
-  readonly #cache = new Map<string, Promise<KeyRecord | undefined>>();
-  readonly #max: number;
+  /** Known keys only; unknown ids are never cached, so random ids cannot fill memory. */
+  readonly #cache: Lru<string, Promise<KeyRecord | undefined>>;
   readonly #unsubscribe: () => void;
 
   constructor(store: Repositories, changes: ChangeFeed, max = 50_000) {
     this.#store = store;
-    this.#max = max;
+    this.#cache = new Lru(max);
     this.#unsubscribe = changes.subscribe((change) => this.#invalidate(change));
   }
 
   find(clientId: string): Promise<KeyRecord | undefined> {
     if (clientId.length === 0 || clientId.length > MAX_CLIENT_ID) return Promise.resolve(undefined);
     let found = this.#cache.get(clientId);
-    if (found) {
-      this.#cache.delete(clientId);
-      this.#cache.set(clientId, found);
-      return found;
-    }
+    if (found) return found;
     found = this.#load(clientId);
     this.#cache.set(clientId, found);
-    if (this.#cache.size > this.#max) this.#cache.delete(this.#cache.keys().next().value as string);
     // Misses and failed loads (store down) are not remembered.
     found.then(
       (key) => {

@@ -13,6 +13,7 @@ import { accessTokenClaims, tokenInfoFromClaims } from './jwt-claims.ts';
 import { looksLikeJwt, signJwt, verifyJwt, type JwsAlgorithm, type JwsKey } from './jwt.ts';
 import { StoreResourceOwners, type ResourceOwners } from './resource-owners.ts';
 import type { SigningKeys } from './signing-keys.ts';
+import { Lru } from '../util/lru.ts';
 
 /** What JWT access tokens need: the signing keys, and the issuer (also the audience) they name. */
 export interface JwtIssuing {
@@ -30,42 +31,6 @@ const KEY_RELOAD_INTERVAL_MS = 10_000;
 const PRUNE_REVOKED_AT = 100_000;
 
 const OPAQUE: AccessTokenFormat = { kind: 'opaque' };
-
-/** A small LRU on Map's insertion order. */
-class Lru<K, V> {
-  readonly #map = new Map<K, V>();
-  readonly #max: number;
-  constructor(max: number) {
-    this.#max = max;
-  }
-  get(key: K): V | undefined {
-    const value = this.#map.get(key);
-    if (value !== undefined) {
-      this.#map.delete(key);
-      this.#map.set(key, value);
-    }
-    return value;
-  }
-  set(key: K, value: V): void {
-    this.#map.delete(key);
-    this.#map.set(key, value);
-    if (this.#map.size > this.#max) this.#map.delete(this.#map.keys().next().value as K);
-  }
-  delete(key: K): void {
-    this.#map.delete(key);
-  }
-  /** Drops every entry the predicate picks; a full scan, for rare events. */
-  deleteWhere(pick: (value: V) => boolean): number {
-    let dropped = 0;
-    for (const [key, value] of this.#map) {
-      if (pick(value)) {
-        this.#map.delete(key);
-        dropped++;
-      }
-    }
-    return dropped;
-  }
-}
 
 /** Where a refresh token keeps how many refreshes led to it (refresh records only; never shown as a token attribute). */
 const REFRESH_COUNT = 'gatehouse.refresh_count';
