@@ -11,24 +11,44 @@ export const RELAY_HEADER = 'x-gatehouse-relay';
 /** The most a policy may buffer of a body; bodies no step reads stream through without a limit. */
 export const MAX_BUFFERED_BODY = 10 * 1024 * 1024;
 
-async function readAll(stream: Readable, what: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > MAX_BUFFERED_BODY) {
-      throw new StepFault({
-        faultName: 'BodyTooLarge',
-        code: 'gateway.body_too_large',
-        apigeeCode: 'protocol.http.TooBigBody',
-        status: 413,
-        message: `The ${what} body is larger than the ${MAX_BUFFERED_BODY / 1024 / 1024} MiB a policy may read.`,
-      });
+/**
+ * Reads a whole body, refusing more than MAX_BUFFERED_BODY. Plain listeners rather than `for await`: the async
+ * iterator cost about 3% of a token request (bench --cpu-prof). Like the iterator, it destroys the stream when it
+ * gives up on it, and a stream that closes before its end is an error.
+ */
+function readAll(stream: Readable, what: string): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const settle = (error: Error | undefined): void => {
+      stream.off('data', onData).off('end', onEnd).off('error', settle).off('close', onClose);
+      if (error) reject(error);
+      else resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+    };
+    function onData(chunk: Buffer): void {
+      size += chunk.length;
+      if (size <= MAX_BUFFERED_BODY) return void chunks.push(chunk);
+      stream.destroy();
+      settle(
+        new StepFault({
+          faultName: 'BodyTooLarge',
+          code: 'gateway.body_too_large',
+          apigeeCode: 'protocol.http.TooBigBody',
+          status: 413,
+          message: `The ${what} body is larger than the ${MAX_BUFFERED_BODY / 1024 / 1024} MiB a policy may read.`,
+        }),
+      );
     }
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks);
+    function onEnd(): void {
+      settle(undefined);
+    }
+    function onClose(): void {
+      settle(Object.assign(new Error('The stream closed before its end.'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    }
+    if (stream.readableEnded) return resolve(Buffer.alloc(0));
+    if (stream.destroyed) return onClose();
+    stream.on('data', onData).on('end', onEnd).on('error', settle).on('close', onClose);
+  });
 }
 
 function headerValue(headers: Headers, name: string): string | undefined {

@@ -1,11 +1,10 @@
 // Authorization codes (RFC 6749 §4.1): 32 random bytes, stored as a hash in the token table (kind `code`), single use.
 // Each code starts a grant chain (family): the tokens it is exchanged for join it, so a code presented a second time
 // revokes everything it issued (§4.1.2), and the refresh tokens rotate within the same chain.
-import { randomBytes } from 'node:crypto';
 import type { AccessTokenFormat, IssuedTokenPair, KeyRecord, TokenService } from '../policies/policy.ts';
 import type { OAuthTokenRecord, Repositories } from '../store/index.ts';
 import type { Clock } from '../util/clock.ts';
-import { hashSecret, newId } from '../util/secrets.ts';
+import { hashSecret, newId, randomToken } from '../util/secrets.ts';
 
 /** A stored code, as the token endpoint checks it. */
 export interface AuthorizationCodeInfo {
@@ -66,7 +65,7 @@ export class StoredAuthorizationCodes implements AuthorizationCodeStore {
   }
 
   async issue(input: Parameters<AuthorizationCodeStore['issue']>[0]): Promise<string> {
-    const code = randomBytes(32).toString('base64url');
+    const code = randomToken(32);
     const issuedAt = this.#clock.now();
     const record: OAuthTokenRecord = {
       id: newId(),

@@ -4,11 +4,10 @@
 // refused from an in-memory set that a start fills from the store and the revocation feed keeps up to date. Refresh tokens are always opaque and rotate: each refresh marks the old one used and issues the next pair of its grant chain
 // (family); presenting a used refresh token again revokes the whole family (RFC 6819 §5.2.2.3, OAuth 2.0 Security
 // BCP §4.14.2).
-import { randomBytes } from 'node:crypto';
 import type { AccessTokenFormat, IssuedRefreshToken, IssuedToken, IssuedTokenPair, KeyRecord, RefreshTokenInfo, ResourceOwner, TokenInfo, TokenService } from '../policies/policy.ts';
 import type { OAuthTokenKind, OAuthTokenRecord, Repositories } from '../store/index.ts';
 import type { Clock } from '../util/clock.ts';
-import { hashSecret, newId } from '../util/secrets.ts';
+import { hashSecret, newId, newTimeOrderedId, randomToken } from '../util/secrets.ts';
 import { accessTokenClaims, tokenInfoFromClaims } from './jwt-claims.ts';
 import { looksLikeJwt, signJwt, verifyJwt, type JwsAlgorithm, type JwsKey } from './jwt.ts';
 import { StoreResourceOwners, type ResourceOwners } from './resource-owners.ts';
@@ -213,16 +212,16 @@ export class OpaqueTokens implements TokenService {
     let tokenHash: string;
     if (kind === 'access' && format.kind === 'jwt') {
       const signer = await this.#signer(format.alg);
-      const jti = randomBytes(16).toString('base64url');
+      const jti = randomToken(16);
       const issuer = this.#requireJwt().issuer();
       token = signJwt(signer, accessTokenClaims({ issuer, audience: issuer, jti, ...grant, issuedAt, expiresAt, familyId }));
       tokenHash = jtiHash(jti);
     } else {
-      token = randomBytes(32).toString('base64url');
+      token = randomToken(32);
       tokenHash = hashSecret(token);
     }
     const record: OAuthTokenRecord = {
-      id: newId(),
+      id: newTimeOrderedId(issuedAt),
       kind,
       tokenHash,
       clientId: grant.clientId,

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { WalCheckpointer } from './checkpointer.ts';
 import { withStatementCache } from './statement-cache.ts';
 import pg from 'pg';
 import { migrateToLatest, type MigrationReport } from './migrations/index.ts';
@@ -91,8 +92,18 @@ function openSqlite(options: StoreOptions): { store: SqlStore; location: string;
   useWal(database);
   database.pragma('foreign_keys = ON');
   database.pragma('synchronous = NORMAL');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  // An in-memory database has no WAL to checkpoint.
+  const checkpointer = file === ':memory:' ? undefined : new WalCheckpointer(database, file, { onError: logStoreError });
+  // The worker closes its own connection after a last checkpoint; the database does not wait for it.
+  const beforeClose = () => void checkpointer?.close();
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database, { beforeClose }) }) });
   return { store: new SqlStore(db, 'sqlite'), location: `SQLite ${file}`, sqlite: database };
+}
+
+/** Background store work (WAL checkpoints) has no caller to fail: it reports in the server's log format. */
+function logStoreError(error: unknown): void {
+  const err = error instanceof Error ? { message: error.message } : error;
+  process.stderr.write(`${JSON.stringify({ level: 'error', time: Date.now(), msg: 'store: background work failed', err })}\n`);
 }
 
 // int8 (bigint) columns hold epoch milliseconds, which fit a JS number; parse them as numbers.

@@ -1,0 +1,123 @@
+// WAL checkpoints on a thread of their own, so that copying the log into the database file (and its fsync) never
+// lands inside a request.
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type BetterSqlite3 from 'better-sqlite3';
+
+export interface CheckpointResult {
+  /** Frames in the WAL when the checkpoint ran. */
+  logFrames: number;
+  /** Of those, frames now copied into the database file. */
+  checkpointedFrames: number;
+}
+
+export interface CheckpointerOptions {
+  /** How often the worker checkpoints (default 250 ms). */
+  intervalMs?: number;
+  /** A failed checkpoint, or the worker stopping: checkpoints then go back to SQLite's own (in the writing call). */
+  onError?: (error: unknown) => void;
+}
+
+/** SQLite's default: checkpoint in the commit that makes the WAL reach this many pages. */
+const SQLITE_AUTOCHECKPOINT_PAGES = 1000;
+
+// The worker's code, run with `eval` so it needs no file of its own beside the compiled or the TypeScript sources.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file);
+db.pragma('busy_timeout = 0');
+function checkpoint() {
+  // PASSIVE: copies what no reader still needs; never waits for, nor blocks, the writers and readers.
+  const [row] = db.pragma('wal_checkpoint(PASSIVE)');
+  return { logFrames: row.log, checkpointedFrames: row.checkpointed };
+}
+const timer = setInterval(() => {
+  try { checkpoint(); } catch (error) { if (!String(error && error.code).startsWith('SQLITE_BUSY')) parentPort.postMessage({ error: String(error && error.message) }); }
+}, workerData.intervalMs);
+parentPort.on('message', (message) => {
+  if (message.type === 'now') {
+    try { parentPort.postMessage({ id: message.id, result: checkpoint() }); }
+    catch (error) { parentPort.postMessage({ id: message.id, error: String(error && error.message) }); }
+  } else if (message.type === 'stop') {
+    clearInterval(timer);
+    try { checkpoint(); } catch {}
+    db.close();
+    parentPort.close();
+  }
+});
+`;
+
+interface WorkerReply {
+  id?: number;
+  result?: CheckpointResult;
+  error?: string;
+}
+
+/**
+ * Turns off SQLite's checkpoint-on-commit for `database` and checkpoints from a worker thread with its own connection
+ * instead. On the token endpoint the in-line checkpoints were the slow requests (hundreds of milliseconds, every
+ * thousand pages) and about a third of the INSERT's cost. If the worker fails, the connection checkpoints by
+ * itself again, so the WAL never grows without bound.
+ */
+export class WalCheckpointer {
+  readonly #worker: Worker;
+  readonly #database: BetterSqlite3.Database;
+  readonly #onError: (error: unknown) => void;
+  readonly #waiting = new Map<number, { resolve(result: CheckpointResult): void; reject(error: Error): void }>();
+  #nextId = 0;
+  #stopping = false;
+  #fellBack = false;
+  readonly #exited: Promise<void>;
+
+  constructor(database: BetterSqlite3.Database, file: string, options: CheckpointerOptions = {}) {
+    this.#database = database;
+    this.#onError = options.onError ?? (() => {});
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    this.#worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file, intervalMs: options.intervalMs ?? 250 } });
+    this.#worker.unref();
+    database.pragma('wal_autocheckpoint = 0');
+    this.#worker.on('message', (reply: WorkerReply) => this.#reply(reply));
+    this.#worker.on('error', (error) => this.#fallBack(error));
+    this.#exited = new Promise((resolve) => {
+      this.#worker.once('exit', (code) => {
+        if (!this.#stopping) this.#fallBack(new Error(`The WAL checkpoint worker stopped (exit code ${code}).`));
+        for (const waiting of this.#waiting.values()) waiting.reject(new Error('The WAL checkpoint worker stopped.'));
+        this.#waiting.clear();
+        resolve();
+      });
+    });
+  }
+
+  /** Checkpoints now (tests, and anyone who wants the database file current). */
+  checkpointNow(): Promise<CheckpointResult> {
+    if (this.#fellBack || this.#stopping) return Promise.reject(new Error('The WAL checkpoint worker stopped.'));
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#waiting.set(id, { resolve, reject });
+      this.#worker.postMessage({ type: 'now', id });
+    });
+  }
+
+  /** Stops the worker after a last checkpoint; call before closing the database. */
+  async close(): Promise<void> {
+    this.#stopping = true;
+    this.#worker.postMessage({ type: 'stop' });
+    await this.#exited;
+  }
+
+  #reply(reply: WorkerReply): void {
+    if (reply.id === undefined) return this.#onError(new Error(`WAL checkpoint failed: ${reply.error}`));
+    const waiting = this.#waiting.get(reply.id);
+    this.#waiting.delete(reply.id);
+    if (reply.result) waiting?.resolve(reply.result);
+    else waiting?.reject(new Error(`WAL checkpoint failed: ${reply.error}`));
+  }
+
+  #fallBack(error: unknown): void {
+    if (this.#fellBack) return;
+    this.#fellBack = true;
+    if (this.#database.open) this.#database.pragma(`wal_autocheckpoint = ${SQLITE_AUTOCHECKPOINT_PAGES}`);
+    this.#onError(error);
+  }
+}
