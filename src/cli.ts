@@ -1,15 +1,11 @@
 #!/usr/bin/env node
-// The `gatehouse` command: start, migrate, apply, export.
+// The `gatehouse` command: start, gateway, migrate, apply, export, oauth.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { writeFileSync } from 'node:fs';
 import { loadConfig } from './config/load.ts';
 import { SETTINGS } from './config/settings.ts';
-import { OAUTH_INIT_DEFAULTS, oauthInitState } from './declarative/oauth-init.ts';
-import { apply, formatPlan, summarise } from './declarative/apply.ts';
 import { httpClient, ManagementError } from './declarative/client.ts';
-import { exportState, toYaml } from './declarative/export.ts';
-import { readDesiredState } from './declarative/file.ts';
-import { formatRotation, formatSigningKeys, listSigningKeys, rotateSigningKeys } from './declarative/signing-keys.ts';
+import type { DesiredState } from './declarative/schema.ts';
 import { GatehouseError } from './errors.ts';
 import { start } from './main.ts';
 import { openStore } from './store/index.ts';
@@ -24,6 +20,11 @@ function err(text: string): void {
 
 class UsageError extends Error {}
 
+// The declarative modules (and the YAML parser) load only for the commands that use them, so that a gateway node,
+// which never applies anything, does not hold them in memory.
+const applying = () => import('./declarative/apply.ts');
+const reading = () => import('./declarative/file.ts');
+
 const serverFlags = Object.fromEntries(SETTINGS.map((s) => [s.flag, { type: 'string' as const }]));
 const flagHelp = SETTINGS.map((s) => `  --${s.flag.padEnd(22)} ${s.env[0] ?? ''}`).join('\n');
 
@@ -34,6 +35,7 @@ Usage: gatehouse <command> [options]
 
 Commands:
   start      Run the gateway, the management API and the developer hub in one process
+  gateway    Run a gateway node only, beside a 'start' node on the same store (scale-out)
   migrate    Bring the store's schema up to date, then exit
   apply      Make the live state match a declarative file (gatehouse.yaml)
   export     Print the live state as a declarative file (no secrets)
@@ -53,6 +55,17 @@ Options (each also an environment variable; flags win over variables, variables 
 ${flagHelp}
 
 Without GATEHOUSE_ADMIN_TOKEN, the first start creates an admin and prints its token once.`,
+  gateway: `Usage: gatehouse gateway [options]
+
+Starts a gateway node: the gateway port only (8080), without the management API, the console or the developer hub.
+Run one 'gatehouse start' node and any number of gateway nodes on one store: the same SQLite file (one machine)
+or PostgreSQL (DATABASE_URL). Deployments, products, apps, credentials and key value maps changed through the
+'start' node reach every gateway node within the change poll interval (GATEHOUSE_CHANGE_POLL_INTERVAL_MS).
+Give every node the same GATEHOUSE_SECRET_KEY (PostgreSQL) and GATEHOUSE_OAUTH_ISSUER. See docs/scaling.md.
+
+Options: the same as 'gatehouse start' (the admin and hub settings are not used), except -c FILE: applying a file
+needs the management API, so apply it against the 'start' node (gatehouse apply -f FILE --url ...).
+${flagHelp}`,
   migrate: `Usage: gatehouse migrate [--data-dir DIR | --database-url URL]
 
 Applies pending schema migrations to the store and exits. 'start' does this too.`,
@@ -119,14 +132,18 @@ function clientOptions(values: Record<string, unknown>) {
   return httpClient(url, token);
 }
 
+/** The settings of a server command: flags over environment over the `server:` section of the file, if any. */
+function serverConfig(values: Values, desired: DesiredState | undefined, file: string | undefined) {
+  const flags = Object.fromEntries(SETTINGS.map((s) => [s.flag, values[s.flag] as string | undefined]));
+  return loadConfig({ file: desired?.server, fileName: file, env: process.env, flags });
+}
+
 async function startCommand(args: string[]): Promise<void> {
   const { values } = parse(args, { config: { type: 'string', short: 'c' }, ...serverFlags });
   if (values.help) return out(HELP.start as string);
   const file = values.config as string | undefined;
-  const desired = file ? readDesiredState(file, process.env) : undefined;
-  const flags = Object.fromEntries(SETTINGS.map((s) => [s.flag, values[s.flag] as string | undefined]));
-  const config = loadConfig({ file: desired?.server, fileName: file, env: process.env, flags });
-  const running = await start({ config, desired });
+  const desired = file ? (await reading()).readDesiredState(file, process.env) : undefined;
+  const running = await start({ config: serverConfig(values, desired, file), desired });
   out(`Gatehouse ${VERSION} is running.`);
   out(`  gateway          ${running.urls.gateway}`);
   out(`  admin console    ${running.urls.admin}/`);
@@ -147,8 +164,28 @@ async function startCommand(args: string[]): Promise<void> {
   if (running.applied) {
     out('');
     out(`Applied ${file}:`);
-    out(formatPlan(running.applied.steps));
+    out((await applying()).formatPlan(running.applied.steps));
   }
+  stopOnSignals(running);
+}
+
+async function gatewayCommand(args: string[]): Promise<void> {
+  const { values } = parse(args, { config: { type: 'string', short: 'c' }, ...serverFlags });
+  if (values.help) return out(HELP.gateway as string);
+  if (values.config !== undefined) {
+    throw new UsageError("A gateway node takes no -c FILE: applying a file needs the management API, which only 'gatehouse start' runs. Apply the file to the start node (gatehouse apply -f FILE --url URL), and give this node its settings by flags or environment variables.");
+  }
+  const config = serverConfig(values, undefined, undefined);
+  const running = await start({ config, role: 'gateway' });
+  out(`Gatehouse ${VERSION} gateway node is running (the gateway only: no management API, console or developer hub).`);
+  out(`  gateway          ${running.urls.gateway}`);
+  out(`  store            ${running.storeLocation}${running.migrationsApplied.length ? ` (migrated: ${running.migrationsApplied.join(', ')})` : ''}`);
+  out(`  changes          read from the store every ${config.cluster.changePollIntervalMs} ms (node ${running.origin})`);
+  stopOnSignals(running);
+}
+
+/** Stops on SIGTERM or SIGINT, letting in-flight requests finish, then prints the ready line. */
+function stopOnSignals(running: { stop(): Promise<void> }): void {
   // The handlers go in before the ready line: whoever reads that line may signal at once.
   let signalled = false;
   const shutdown = (signal: string) => {
@@ -186,7 +223,8 @@ async function applyCommand(args: string[]): Promise<void> {
   if (values.help) return out(HELP.apply as string);
   const file = values.file as string | undefined;
   if (!file) throw new UsageError('Which file? Pass -f gatehouse.yaml.');
-  const state = readDesiredState(file, process.env);
+  const { apply, formatPlan, summarise } = await applying();
+  const state = (await reading()).readDesiredState(file, process.env);
   const client = clientOptions(values);
   const dryRun = values['dry-run'] === true;
   const result = await apply(client, state, { dryRun });
@@ -203,6 +241,7 @@ async function applyCommand(args: string[]): Promise<void> {
 async function exportCommand(args: string[]): Promise<void> {
   const { values } = parse(args, { output: { type: 'string', short: 'o' }, url: { type: 'string' }, token: { type: 'string' } });
   if (values.help) return out(HELP.export as string);
+  const { exportState, toYaml } = await import('./declarative/export.ts');
   const yaml = toYaml(await exportState(clientOptions(values)));
   if (values.output) {
     writeFileSync(values.output as string, yaml);
@@ -217,6 +256,7 @@ async function oauthCommand(args: string[]): Promise<void> {
   if (sub !== 'init') throw new UsageError(`Unknown 'oauth' command '${sub}'. There are: init, keys, rotate-keys.`);
   const { values } = parse(rest, { 'base-path': { type: 'string' }, format: { type: 'string' }, 'expires-in': { type: 'string' }, 'dry-run': { type: 'boolean' }, url: { type: 'string' }, token: { type: 'string' } });
   if (values.help) return out(HELP.oauth as string);
+  const [{ OAUTH_INIT_DEFAULTS, oauthInitState }, { apply, formatPlan, summarise }] = await Promise.all([import('./declarative/oauth-init.ts'), applying()]);
   const basePath = (values['base-path'] as string | undefined) ?? OAUTH_INIT_DEFAULTS.basePath;
   if (!/^\/[A-Za-z0-9._~/-]*$/.test(basePath)) throw new UsageError(`--base-path must be a path such as /oauth, not '${basePath}'.`);
   const format = (values.format as string | undefined) ?? OAUTH_INIT_DEFAULTS.tokenFormat;
@@ -236,6 +276,7 @@ async function oauthCommand(args: string[]): Promise<void> {
 async function oauthKeysCommand(sub: 'keys' | 'rotate-keys', args: string[]): Promise<void> {
   const { values } = parse(args, { ...(sub === 'rotate-keys' ? { algorithm: { type: 'string' as const } } : {}), url: { type: 'string' }, token: { type: 'string' } });
   if (values.help) return out(HELP.oauth as string);
+  const { formatRotation, formatSigningKeys, listSigningKeys, rotateSigningKeys } = await import('./declarative/signing-keys.ts');
   if (sub === 'keys') return out(formatSigningKeys((await listSigningKeys(clientOptions(values))).items));
   const algorithm = values.algorithm as string | undefined;
   if (algorithm !== undefined && algorithm !== 'ES256' && algorithm !== 'EdDSA' && algorithm !== 'RS256') throw new UsageError(`--algorithm is ES256, EdDSA or RS256, not '${algorithm}'.`);
@@ -245,7 +286,7 @@ async function oauthKeysCommand(sub: 'keys' | 'rotate-keys', args: string[]): Pr
   out(formatSigningKeys(result.items));
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { start: startCommand, migrate: migrateCommand, apply: applyCommand, export: exportCommand, oauth: oauthCommand };
+const COMMANDS: Record<string, (args: string[]) => Promise<void>> = { start: startCommand, migrate: migrateCommand, apply: applyCommand, export: exportCommand, oauth: oauthCommand, gateway: gatewayCommand };
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -287,7 +328,7 @@ export async function main(argv: string[]): Promise<number> {
 const invoked = process.argv[1] ?? '';
 if (/[\\/](cli\.(ts|js)|gatehouse)$/.test(invoked)) {
   main(process.argv.slice(2)).then((code) => {
-    // `start` keeps running; every other command is done.
-    if (code !== 0 || !['start'].includes(process.argv[2] ?? '')) process.exitCode = code;
+    // `start` and `gateway` keep running; every other command is done.
+    if (code !== 0 || !['start', 'gateway'].includes(process.argv[2] ?? '')) process.exitCode = code;
   });
 }

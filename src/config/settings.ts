@@ -61,6 +61,14 @@ export const SETTINGS: readonly Setting[] = [
     default: 2_000,
     doc: 'How often each node reads the store for access tokens revoked on other nodes. JWTs are verified without the store, so a JWT revoked on one node is refused on the others within this interval (opaque tokens they had cached, too). `0` turns the polling off, for a single node.',
   },
+  {
+    path: 'cluster.changePollIntervalMs',
+    env: ['GATEHOUSE_CHANGE_POLL_INTERVAL_MS'],
+    flag: 'change-poll-interval-ms',
+    schema: Type.Integer({ minimum: 100, maximum: 600_000, description: 'milliseconds from 100 to 600000' }),
+    default: 1_000,
+    doc: 'How often each node reads the change log in the store for changes made through other nodes sharing it (deployments, products, developers, apps, credentials, key value maps) and applies them to its routing table and caches. A deploy or a revoked API key made on one node takes effect on the others within about this interval. See [scaling](../scaling.md).',
+  },
   { path: 'dataDir', env: ['GATEHOUSE_DATA_DIR'], flag: 'data-dir', schema: Type.String({ minLength: 1, description: 'a directory path' }), default: './data', doc: 'Directory of the embedded SQLite store (`gatehouse.db`). Created when missing.' },
   {
     path: 'databaseUrl',
@@ -76,7 +84,7 @@ export const SETTINGS: readonly Setting[] = [
     flag: 'redis-url',
     schema: Type.String({ pattern: '^rediss?://', description: 'a redis:// or rediss:// URL' }),
     secret: true,
-    doc: 'Redis URL for shared counters and change notices in a cluster (used from the scale-out work on; accepted and validated now).',
+    doc: 'Redis URL for shared quota and spike-arrest counters in a cluster (used from the shared-counters work on; accepted and validated now). Change notices do not need it: they travel through the store (see [scaling](../scaling.md)).',
   },
   {
     path: 'adminToken',
@@ -117,6 +125,7 @@ export interface ServerConfig {
   admin: { port: number; host: string };
   hub: { port: number; host: string; publicUrl?: string | undefined; signup: 'open' | 'approval' | 'closed' };
   oauth: { issuer?: string | undefined; revocationPollIntervalMs: number };
+  cluster: { changePollIntervalMs: number };
   dataDir: string;
   databaseUrl?: string | undefined;
   redisUrl?: string | undefined;

@@ -237,8 +237,9 @@ export class OpaqueTokens implements TokenService {
       familyId,
       attributes,
     };
+    // Not cached here: the cache holds tokens in use (cached at their first lookup). Caching every issued token filled
+    // it with tokens never presented to this node, pushing out live ones, and cost ~100 MB under a token flood (bench).
     await this.#store.oauthTokens.insert(record);
-    if (kind === 'access' && format.kind === 'opaque') this.#cache.set(record.tokenHash, { info: toInfo(record), familyId });
     return { token, record };
   }
 

@@ -5,6 +5,7 @@ import type { Database } from './tables.ts';
 import { SqlApis } from './sql/apis.ts';
 import { SqlApps, SqlCredentials } from './sql/apps.ts';
 import { SqlAudit } from './sql/audit.ts';
+import { SqlChangeLog } from './sql/change-log.ts';
 import { SqlDevelopers } from './sql/developers.ts';
 import { SqlKeyValueMaps } from './sql/key-value-maps.ts';
 import { SqlOAuthTokens } from './sql/oauth-tokens.ts';
@@ -29,6 +30,7 @@ function repositories(db: Db, root = false): Repositories {
     oauthTokens: new SqlOAuthTokens(db, { group: root }),
     keyValueMaps: new SqlKeyValueMaps(db),
     audit: new SqlAudit(db),
+    changeLog: new SqlChangeLog(db),
   };
 }
 
@@ -45,6 +47,7 @@ export class SqlStore implements Store {
   readonly oauthTokens;
   readonly keyValueMaps;
   readonly audit;
+  readonly changeLog;
   readonly dialect: 'sqlite' | 'postgres';
   readonly #db: Kysely<Database>;
 
@@ -64,6 +67,7 @@ export class SqlStore implements Store {
       oauthTokens: this.oauthTokens,
       keyValueMaps: this.keyValueMaps,
       audit: this.audit,
+      changeLog: this.changeLog,
     } = repositories(db, true));
   }
 

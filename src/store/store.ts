@@ -184,6 +184,18 @@ export interface KeyValueEntryRecord {
   updatedAt: number;
 }
 
+/**
+ * One change notice in the change log, as a node emitted it: what changed (`kind`, `name`, as in manage/changes.ts)
+ * and which node said so (`origin`), so that every node sharing the store hears it and none hears its own twice.
+ */
+export interface ChangeLogRecord {
+  id: number;
+  at: number;
+  kind: string;
+  name: string;
+  origin: string;
+}
+
 export interface AuditFilter {
   actor?: string | undefined;
   resourceType?: string | undefined;
@@ -341,6 +353,22 @@ export interface KeyValueMapRepository {
   deleteEntry(mapId: string, key: string): Promise<boolean>;
 }
 
+export interface ChangeLogRepository {
+  /**
+   * Appends a notice and returns its id. Ids only grow, but on PostgreSQL an id is taken before its insert commits,
+   * so a reader may see a higher id before a lower one that is still committing.
+   */
+  append(entry: Omit<ChangeLogRecord, 'id'>): Promise<number>;
+  /** Notices with an id above `afterId`, lowest id first, at most `limit`. */
+  listAfter(afterId: number, limit: number): Promise<ChangeLogRecord[]>;
+  /** Those of `ids` that exist, lowest id first. */
+  listByIds(ids: readonly number[]): Promise<ChangeLogRecord[]>;
+  /** The highest id in the log; 0 when it is empty. */
+  lastId(): Promise<number>;
+  /** Deletes notices stamped before `before`, except the newest notice, which marks where the log stands; returns how many. */
+  deleteBefore(before: number): Promise<number>;
+}
+
 export interface AuditRepository {
   append(event: Omit<AuditRecord, 'id'>): Promise<void>;
   list(filter: AuditFilter, page: PageRequest): Promise<PageOf<AuditRecord>>;
@@ -359,6 +387,7 @@ export interface Repositories {
   readonly oauthTokens: OAuthTokenRepository;
   readonly keyValueMaps: KeyValueMapRepository;
   readonly audit: AuditRepository;
+  readonly changeLog: ChangeLogRepository;
 }
 
 export interface Store extends Repositories {

@@ -161,6 +161,14 @@ export interface KeyValueEntriesTable {
   updated_at: number;
 }
 
+export interface ChangeLogTable {
+  id: number; // generated, growing
+  at: number;
+  kind: string;
+  name: string;
+  origin: string; // the node that emitted the notice
+}
+
 export interface Database {
   users: UsersTable;
   personal_tokens: PersonalTokensTable;
@@ -178,4 +186,5 @@ export interface Database {
   audit_events: AuditEventsTable;
   key_value_maps: KeyValueMapsTable;
   key_value_entries: KeyValueEntriesTable;
+  change_log: ChangeLogTable;
 }

@@ -5,6 +5,7 @@ import type {
   ApiRevisionRecord,
   AppRecord,
   AuditRecord,
+  ChangeLogRecord,
   CredentialRecord,
   DeveloperRecord,
   KeyValueEntryRecord,
@@ -169,4 +170,8 @@ export function keyValueMap(name: string, overrides: Partial<KeyValueMapRecord> 
 
 export function kvEntry(map: KeyValueMapRecord, key: string, value: string, overrides: Partial<KeyValueEntryRecord> = {}): KeyValueEntryRecord {
   return { mapId: map.id, key, value, updatedAt: T0, ...overrides };
+}
+
+export function changeEntry(overrides: Partial<Omit<ChangeLogRecord, 'id'>> = {}): Omit<ChangeLogRecord, 'id'> {
+  return { at: T0, kind: 'deployment', name: 'weather', origin: 'node-a', ...overrides };
 }

@@ -42,7 +42,7 @@ describe('gatehouse usage', { concurrent: true, timeout: 90_000 }, () => {
     const result = await sessionFor(context).run(['--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Usage: gatehouse <command> [options]');
-    for (const command of ['start', 'migrate', 'apply', 'export', 'help']) expect(result.stdout).toMatch(new RegExp(`^ {2}${command} `, 'm'));
+    for (const command of ['start', 'gateway', 'migrate', 'apply', 'export', 'help']) expect(result.stdout).toMatch(new RegExp(`^ {2}${command} `, 'm'));
     expect(result.stderr).toBe('');
   });
 
@@ -62,6 +62,29 @@ describe('gatehouse usage', { concurrent: true, timeout: 90_000 }, () => {
     expect(result.stderr).toContain("Unknown command 'frobnicate'");
     expect(result.stderr).toContain('Commands: start, migrate, apply, export');
     expect(result.stdout).toBe('');
+  });
+
+  it("refuses 'gateway -c FILE': exit 2, sending the file to a start node, and starts nothing", async (context) => {
+    const { expect } = context;
+    const session = sessionFor(context);
+    const dataDir = session.tempDir();
+    const file = join(dataDir, 'gatehouse.yaml');
+    writeFileSync(file, 'apis: []\n');
+    const result = await session.run(['gateway', '-c', file], startEnv(dataDir));
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('A gateway node takes no -c FILE');
+    expect(result.stderr).toContain('gatehouse apply -f FILE');
+    expect(result.stdout).toBe('');
+    expect(existsSync(join(dataDir, 'gatehouse.db'))).toBe(false);
+  });
+
+  it("prints the gateway usage for 'help gateway': the same options as start, without -c", async (context) => {
+    const { expect } = context;
+    const result = await sessionFor(context).run(['help', 'gateway']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Usage: gatehouse gateway [options]');
+    expect(result.stdout).toContain('--change-poll-interval-ms');
+    expect(result.stdout).toContain('docs/scaling.md');
   });
 
   it('refuses a start with a non-numeric --gateway-port: exit 1, naming the flag', async (context) => {
@@ -98,7 +121,7 @@ describe('gatehouse start', { concurrent: true, timeout: 90_000 }, () => {
     expect(started.urls.admin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(started.urls.hub).toMatch(/^http:\/\/localhost:\d+$/);
     expect(out).toContain(`(docs: ${started.urls.admin}/api/docs)`);
-    expect(out).toContain(`  store            SQLite ${join(dataDir, 'gatehouse.db')} (migrated: 0001-initial, 0002-key-value-maps, 0003-sessions, 0004-signing-keys)`);
+    expect(out).toContain(`  store            SQLite ${join(dataDir, 'gatehouse.db')} (migrated: 0001-initial, 0002-key-value-maps, 0003-sessions, 0004-signing-keys, 0005-change-log)`);
     expect(out).toContain(`Created the first admin, ${ADMIN_EMAIL}.`);
     expect(started.printedToken).toMatch(/^ghp_\S{20,}$/);
 
@@ -522,7 +545,7 @@ describe('gatehouse migrate', { concurrent: true, timeout: 90_000 }, () => {
     const location = `SQLite ${join(dataDir, 'gatehouse.db')}`;
     const first = await session.run(['migrate'], { GATEHOUSE_DATA_DIR: dataDir });
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toBe(`${location}: applied 0001-initial, 0002-key-value-maps, 0003-sessions, 0004-signing-keys.\n`);
+    expect(first.stdout).toBe(`${location}: applied 0001-initial, 0002-key-value-maps, 0003-sessions, 0004-signing-keys, 0005-change-log.\n`);
     const again = await session.run(['migrate', '--data-dir', dataDir]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toBe(`${location}: already up to date.\n`);

@@ -130,8 +130,8 @@ for (const backend of BACKENDS) describe.skipIf(!backend.available())(`two nodes
     weather = await startWeatherService(0, '127.0.0.1');
     shared = await backend.store(session);
     a = await session.start([], nodeEnv());
-    // The deployment reaches B when it starts (deployments made later travel by change notices within one process
-    // only, until the clustering work).
+    // B starts after the deployment and loads it then (test/e2e/gateway-nodes.test.ts shows later ones reaching a
+    // running node through the change log).
     await apply(httpClient(a.urls.admin, ADMIN_TOKEN), parseDesiredState(FILE, { WEATHER_URL: weather.url }));
     b = await session.start([], nodeEnv());
   }, 120_000);

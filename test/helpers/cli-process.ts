@@ -167,6 +167,15 @@ export interface StartedCli {
 
 export const READY_LINE = 'Press Ctrl+C to stop.';
 
+/** A `gatehouse gateway` node that printed its ready line. */
+export interface StartedGateway {
+  process: CliProcess;
+  /** The gateway's origin, from the banner. */
+  gateway: string;
+  /** The node's id in the change log, from the banner. */
+  origin: string;
+}
+
 function match(text: string, pattern: RegExp, what: string, proc: CliProcess): string {
   const found = pattern.exec(text)?.[1];
   if (!found) throw new Error(`No ${what} in the output of ${proc.describe()}`);
@@ -253,6 +262,15 @@ export class CliSession {
       const proc = this.spawn(['start', ...args], env);
       await proc.waitForOutput(READY_LINE, readyTimeoutMs);
       return { process: proc, ...parseBanner(proc) };
+    }, this.urgent);
+  }
+
+  /** `gatehouse gateway ...`, waiting (bounded) for the ready line. */
+  async startGateway(args: readonly string[], env: EnvOverrides, readyTimeoutMs = 25_000): Promise<StartedGateway> {
+    return launches.run(async () => {
+      const proc = this.spawn(['gateway', ...args], env);
+      await proc.waitForOutput(READY_LINE, readyTimeoutMs);
+      return { process: proc, gateway: match(proc.stdout, /^ {2}gateway +(http:\/\/\S+)$/m, 'gateway URL', proc), origin: match(proc.stdout, /\(node (\S+)\)$/m, 'node id', proc) };
     }, this.urgent);
   }
 

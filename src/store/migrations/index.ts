@@ -4,6 +4,7 @@ import { initial } from './0001-initial.ts';
 import { keyValueMaps } from './0002-key-value-maps.ts';
 import { sessions } from './0003-sessions.ts';
 import { signingKeys } from './0004-signing-keys.ts';
+import { changeLog } from './0005-change-log.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -12,7 +13,7 @@ export interface Migration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
 }
 
-export const migrations: readonly Migration[] = [initial, keyValueMaps, sessions, signingKeys];
+export const migrations: readonly Migration[] = [initial, keyValueMaps, sessions, signingKeys, changeLog];
 
 function provider(dialect: Dialect): MigrationProvider {
   return {
