@@ -1,5 +1,6 @@
-// Gatehouse under test: built output (dist/), its own temporary data directory, configured by a declarative file
-// (`gatehouse start -c FILE`), pinned to the server core; plus seeding a million tokens straight into its SQLite file.
+// Gatehouse under test: built output (dist/), pinned to the server core. `gatehouse start -c FILE` prepares a data
+// directory from a declarative file once; each scenario runs a `gatehouse gateway` node on a copy of it. Plus seeding
+// a million tokens straight into its SQLite file.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { cpSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -117,6 +118,11 @@ export interface GatehouseOptions {
   /** Directory for `node --cpu-prof` profiles, when profiling. */
   cpuProfDir?: string | undefined;
   profileName?: string;
+  /**
+   * `gateway` (the default for scenarios): a `gatehouse gateway` node on a data directory prepared before, the data
+   * plane as one scales it out. `start`: the all-in-one process (gateway, management API, hub), applying `configFile`.
+   */
+  role?: 'start' | 'gateway';
 }
 
 export interface RunningGatehouse {
@@ -130,7 +136,8 @@ export interface RunningGatehouse {
 export async function startGatehouse(options: GatehouseOptions, readyPath: string = GATEHOUSE_PATHS.proxy, readyHeaders: Record<string, string> = {}): Promise<RunningGatehouse> {
   const [gatewayPort, adminPort, hubPort] = [await freePort(), await freePort(), await freePort()];
   const nodeArgs = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir, '--cpu-prof-name', `${options.profileName ?? 'gatehouse'}.cpuprofile`] : [];
-  const args = [...nodeArgs, join(options.root, 'dist/cli.js'), 'start', '-c', options.configFile, '--data-dir', options.dataDir, '--gateway-port', String(gatewayPort), '--admin-port', String(adminPort), '--hub-port', String(hubPort)];
+  const command = options.role === 'gateway' ? ['gateway'] : ['start', '-c', options.configFile, '--admin-port', String(adminPort), '--hub-port', String(hubPort)];
+  const args = [...nodeArgs, join(options.root, 'dist/cli.js'), ...command, '--data-dir', options.dataDir, '--gateway-port', String(gatewayPort)];
   const env = { ...process.env, NODE_ENV: 'production', GATEHOUSE_SECRET_KEY: options.secretKey, GATEHOUSE_ADMIN_TOKEN: options.adminToken };
   const began = performance.now();
   const p = startProcess('gatehouse', process.execPath, args, { core: options.core, env, cwd: options.root });
@@ -146,7 +153,7 @@ export async function startGatehouse(options: GatehouseOptions, readyPath: strin
     60_000,
     5,
   );
-  // `start -c` applies the file after listening; the run begins once the start-up is over.
+  // `start -c` applies the file after listening; the run begins once the start-up is over (both print this line).
   await waitUntil(p, 'the start-up finished', async () => p.output().includes('Press Ctrl+C to stop.'), 60_000);
   return { process: p, gatewayPort, readyMs };
 }

@@ -155,11 +155,11 @@ async function gatehouseSetup(session: Session): Promise<NonNullable<Session['ga
   return session.gatehouse;
 }
 
-async function gatehouseFor(session: Session, id: string, template: string, ready: { path?: string; headers?: Record<string, string> } = {}): Promise<{ g: RunningGatehouse; close(): Promise<void> }> {
+async function gatehouseFor(session: Session, id: string, template: string, ready: { path?: string; headers?: Record<string, string> } = {}, role: 'start' | 'gateway' = 'gateway'): Promise<{ g: RunningGatehouse; close(): Promise<void> }> {
   const setup = await gatehouseSetup(session);
   const dataDir = join(session.workDir, `data-${id}`);
   copyDataDir(template, dataDir);
-  const g = await startGatehouse({ root, configFile: setup.configFile, dataDir, core: session.cores.server, secretKey: setup.secretKey, adminToken: setup.adminToken, cpuProfDir: session.profileDir, profileName: id }, ready.path, ready.headers);
+  const g = await startGatehouse({ root, configFile: setup.configFile, dataDir, core: session.cores.server, secretKey: setup.secretKey, adminToken: setup.adminToken, cpuProfDir: session.profileDir, profileName: id, role }, ready.path, ready.headers);
   return {
     g,
     async close() {
@@ -205,6 +205,7 @@ async function gatehousePlan(session: Session, id: string, g: RunningGatehouse):
   const { clients } = session;
   switch (id) {
     case 'gatehouse-proxy':
+    case 'gatehouse-start-proxy':
       return { kind: 'list', requests: getPlan(GATEHOUSE_PATHS.proxy, standInTokens(clients.length)) };
     case 'gatehouse-verify-opaque':
       return { kind: 'list', requests: getPlan(GATEHOUSE_PATHS.guarded, await issueTokens(g.gatewayPort, GATEHOUSE_PATHS.tokenOpaque, clients)) };
@@ -231,7 +232,7 @@ async function prepareGatehouse(session: Session, info: ScenarioInfo): Promise<P
   const template = seeded ? await template1m(session) : (await gatehouseSetup(session)).template;
   // With a seeded store, "ready" means a seeded token is verified, not merely that the port answers.
   const ready = seeded ? { path: GATEHOUSE_PATHS.guarded, headers: { authorization: `Bearer ${seededToken(SEED_TOKEN_PREFIX, 0)}` } } : {};
-  const { g, close } = await gatehouseFor(session, info.id, template, ready);
+  const { g, close } = await gatehouseFor(session, info.id, template, ready, info.id === 'gatehouse-start-proxy' ? 'start' : 'gateway');
   return closingOnError(close, async () => {
     const plan = await gatehousePlan(session, info.id, g);
     return { info, server: g.process, origin: `http://127.0.0.1:${g.gatewayPort}`, plan, extra: { readyMs: g.readyMs }, close };
@@ -519,7 +520,7 @@ async function main(): Promise<void> {
         durationS: options.durationS,
         loadGenerator: `${saturator.tool} ${saturator.version} (${saturator.tool === 'wrk' ? 'one thread' : 'one process'})`,
         pinning: cores.unpinned ? `Not pinned: ${cores.unpinned}.` : `With taskset, the load generator and the upstream share core ${cores.load}; the server under test has core ${cores.server} to itself.`,
-        gatehouse: `started from dist/ (${build}) with \`gatehouse start -c\` on a bench file, SQLite in a temporary data directory, one process per scenario; server.logLevel is silent (the gateway itself writes no per-request log line; analytics go to memory off the hot path).`,
+        gatehouse: `started from dist/ (${build}) as a \`gatehouse gateway\` node (the data plane alone, as one scales out; \`gatehouse-start-proxy\` runs the all-in-one \`gatehouse start\` instead) on a data directory that \`gatehouse start -c\` prepared from a bench file, SQLite, one process per scenario; server.logLevel is silent (the gateway itself writes no per-request log line).`,
         fixedRate: 'wrk cannot send at a fixed rate and wrk2 is not in Debian; a small open-loop Node generator (bench/fixed-rate.ts, undici, 64 connections, on the load core) sends each request when it is due and counts latency from that moment (the coordinated-omission correction of wrk2). autocannon’s overallRate was not used: it sends each connection’s per-second budget back to back at the start of every second.',
       },
       scenarios: results,

@@ -40,7 +40,8 @@ function withoutOwnSetCookies(value: string | string[]): string[] | undefined {
 
 /** Header names a Connection header lists (beyond the usual keep-alive / close, which are hop-by-hop anyway). */
 function connectionListed(named: string | string[] | undefined): Set<string> | undefined {
-  if (named === undefined) return undefined;
+  // Nearly every message says just keep-alive or close (targets on every answer): no split, no arrays.
+  if (named === undefined || named === 'keep-alive' || named === 'close') return undefined;
   const names = (Array.isArray(named) ? named.join(',') : named)
     .split(',')
     .map((h) => h.trim().toLowerCase())
