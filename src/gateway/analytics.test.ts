@@ -67,6 +67,14 @@ describe('MemoryAnalytics', () => {
     expect(memory.records.map((r) => r.requestId)).toEqual(['b', 'c']);
   });
 
+  it('gives back every field as written, nulls included', () => {
+    const memory = new MemoryAnalytics(4);
+    const unattributed: AnalyticsRecord = { ...record, api: null, revision: null, product: null, app: null, developer: null, clientId: null, status: 404, targetLatencyMs: null, faultCode: 'gateway.no_route', totalLatencyMs: 0.25, at: 1_790_000_000_123 };
+    memory.write(record);
+    memory.write(unattributed);
+    expect(memory.records).toEqual([record, unattributed]);
+  });
+
   it('stays in order, oldest first, as it wraps around again and again', () => {
     const memory = new MemoryAnalytics(3);
     const ids: string[] = [];
