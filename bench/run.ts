@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { LATENCY_MEASURES, SCENARIOS, type ScenarioInfo } from './catalogue.ts';
 import { ensureBuilt, GATEHOUSE_PATHS, basic, benchClients, copyDataDir, gatehouseFile, issueToken, issueTokens, SEED_TOKEN_PREFIX, seedTokens, startGatehouse, stopGatehouse, writeJson, type BenchClient, type RunningGatehouse } from './gatehouse.ts';
 import type { FixedRateResult } from './fixed-rate.ts';
+import { generatorLagged, MAX_SEND_LAG_P99_MS } from './fixed-rate-validity.ts';
 import { chooseSaturator, CONNECTIONS, runFixedRate, type Saturator } from './generators.ts';
 import type { LoadResult, RequestPlan, RequestSpec } from './load.ts';
 import { seededToken } from './load.ts';
@@ -367,8 +368,10 @@ async function runLatency(session: Session, measure: (typeof LATENCY_MEASURES)[n
       const bareResult = pick(bareRuns);
       const gatewayResult = pick(gatewayRuns);
       const failed = [...bareRuns, ...gatewayRuns].some((r) => r.failed > r.completed * MAX_ERROR_RATE);
-      const result: LatencyResult = { ...base, status: failed ? 'failed' : 'ok', rate, bare: bareResult, gateway: gatewayResult, addedP99Ms: median(gatewayRuns.map((r) => r.p99Ms)) - median(bareRuns.map((r) => r.p99Ms)) };
-      if (failed) result.reason = 'too many failed requests at the fixed rate';
+      const lagged = generatorLagged([...bareRuns, ...gatewayRuns]);
+      const result: LatencyResult = { ...base, status: failed || lagged ? 'failed' : 'ok', rate, bare: bareResult, gateway: gatewayResult, addedP99Ms: median(gatewayRuns.map((r) => r.p99Ms)) - median(bareRuns.map((r) => r.p99Ms)) };
+      if (failed || lagged) result.reason = [failed ? 'too many failed requests at the fixed rate' : '', lagged ?? ''].filter(Boolean).join('; ');
+      if (lagged) session.notes.push(`\`${measure.id}\` at ${rate}/s: ${lagged}.`);
       return result;
     });
   } finally {
@@ -497,7 +500,7 @@ async function main(): Promise<void> {
         result = { id: measure.id, title: measure.title, gatewayScenario: measure.gatewayScenario, status: error instanceof Skip ? 'skipped' : 'failed', reason: (error as Error).message.split('\n').slice(0, 6).join(' ') };
       }
       latency.push(result);
-      say(result.status === 'ok' && result.rate !== undefined ? `at ${result.rate}/s: p99 bare ${result.bare?.p99Ms.toFixed(2)} ms, gateway ${result.gateway?.p99Ms.toFixed(2)} ms, added ${result.addedP99Ms?.toFixed(2)} ms` : `${result.status}: ${result.reason}`);
+      say(result.status === 'ok' && result.rate !== undefined ? `at ${result.rate}/s: p99 bare ${result.bare?.p99Ms.toFixed(2)} ms, gateway ${result.gateway?.p99Ms.toFixed(2)} ms, added ${result.addedP99Ms?.toFixed(2)} ms (generator send lag p99 ${Math.max(result.bare?.sendLagP99Ms ?? 0, result.gateway?.sendLagP99Ms ?? 0).toFixed(2)} ms)` : `${result.status}: ${result.reason}`);
     }
     await stop(upstream.process);
 
@@ -521,7 +524,7 @@ async function main(): Promise<void> {
         loadGenerator: `${saturator.tool} ${saturator.version} (${saturator.tool === 'wrk' ? 'one thread' : 'one process'})`,
         pinning: cores.unpinned ? `Not pinned: ${cores.unpinned}.` : `With taskset, the load generator and the upstream share core ${cores.load}; the server under test has core ${cores.server} to itself.`,
         gatehouse: `started from dist/ (${build}) as a \`gatehouse gateway\` node (the data plane alone, as one scales out; \`gatehouse-start-proxy\` runs the all-in-one \`gatehouse start\` instead) on a data directory that \`gatehouse start -c\` prepared from a bench file, SQLite, one process per scenario; server.logLevel is silent (the gateway itself writes no per-request log line).`,
-        fixedRate: 'wrk cannot send at a fixed rate and wrk2 is not in Debian; a small open-loop Node generator (bench/fixed-rate.ts, undici, 64 connections, on the load core) sends each request when it is due and counts latency from that moment (the coordinated-omission correction of wrk2). autocannon’s overallRate was not used: it sends each connection’s per-second budget back to back at the start of every second.',
+        fixedRate: `wrk cannot send at a fixed rate and wrk2 is not in Debian; a small open-loop Node generator (bench/fixed-rate.ts, on the load core) sends each request when it is due and counts latency from that moment (the coordinated-omission correction of wrk2). To stay cheap beside the upstream it speaks HTTP/1.1 over raw node:net sockets: ${CONNECTIONS} keep-alive connections with one request in flight on each, the request bytes built once, and a minimal reader that only finds where each answer ends (Content-Length or chunked) and its status (anything but 2xx counts as failed). A request that falls due while every connection is busy waits for the next free one, the wait counted in its latency. Node's timers tick in whole milliseconds, so between looks at its sockets the generator naps at most 0.1 ms in Atomics.wait: requests go out within about 0.1 ms of when they are due and answers are timed within about 0.1 ms of their arrival. Its own send lag (from when a request could first go out to when it was written) is reported; above ${MAX_SEND_LAG_P99_MS} ms at p99 in any run, the measure is reported as failed, not as figures. autocannon’s overallRate was not used: it sends each connection’s per-second budget back to back at the start of every second.`,
       },
       scenarios: results,
       latency,
