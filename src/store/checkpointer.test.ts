@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { WalCheckpointer } from './checkpointer.ts';
+import { WalCheckpointer, WRITER_CHECKPOINT_PAGES } from './checkpointer.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
@@ -27,15 +27,25 @@ function writeRows(database: BetterSqlite3.Database, count: number): void {
 }
 
 describe('WalCheckpointer', () => {
-  it('turns off checkpoints in the writing connection, so a commit never copies the WAL', () => {
+  it('lets the writing connection checkpoint only at a bound far above SQLite\'s 1,000 pages', () => {
     const { database, file } = openWal();
     const checkpointer = new WalCheckpointer(database, file, { intervalMs: 60_000 });
     cleanups.push(() => void database.close(), () => checkpointer.close());
-    expect(database.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
-    // Far more than SQLite's 1,000-page threshold: without a checkpointer the WAL would have been copied and reset.
+    expect(database.pragma('wal_autocheckpoint', { simple: true })).toBe(WRITER_CHECKPOINT_PAGES);
+    // More than 1,000 pages: without the checkpointer the WAL would have been copied and started over by now.
     writeRows(database, 12_000);
     const [row] = database.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>;
     expect(row?.log).toBeGreaterThan(1000);
+  });
+
+  it('keeps the WAL bounded under writes that never pause (the worker alone never catches up)', () => {
+    const { database, file } = openWal();
+    const checkpointer = new WalCheckpointer(database, file, { intervalMs: 60_000 });
+    cleanups.push(() => void database.close(), () => checkpointer.close());
+    // 80,000 rows of 500 bytes are about 10,000 pages: far past the bound, so the writer must have started over.
+    writeRows(database, 80_000);
+    const [row] = database.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>;
+    expect(row?.log).toBeLessThanOrEqual(WRITER_CHECKPOINT_PAGES + 10);
   });
 
   it('checkpoints from its worker: every frame of the WAL ends up in the database file', async () => {
@@ -77,6 +87,6 @@ describe('WalCheckpointer', () => {
     writeRows(database, 10);
     await checkpointer.close();
     expect(errors).toEqual([]);
-    expect(database.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    expect(database.pragma('wal_autocheckpoint', { simple: true })).toBe(WRITER_CHECKPOINT_PAGES);
   });
 });
