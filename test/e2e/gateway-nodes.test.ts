@@ -5,11 +5,10 @@
 // key-value-map step's write on the gateway node reaches the start node's cache.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliSession, startEnv, type EnvOverrides, type StartedCli, type StartedGateway } from '../helpers/cli-process.ts';
 import { startTextUpstream, type Upstream } from '../helpers/gateway-upstreams.ts';
-import { createTestDatabase, serviceAvailable } from '../helpers/services.ts';
+import { eventually, SHARED_STORES } from '../helpers/shared-store.ts';
 
 const ADMIN_TOKEN = 'gateway-nodes-admin-token-0123456789';
 const KEY = 'nodes-key-client-0001';
@@ -18,42 +17,7 @@ const CREDENTIAL = `${DEV}/apps/keyed-app/credentials/${KEY}`;
 /** Short, so the test is quick; the default is a second. */
 const POLL_MS = '100';
 
-/** Polls `check` until it holds, for at most `timeoutMs`: how long a poll takes depends on the machine, not on a guess. */
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting until ${what}`);
-    await delay(20);
-  }
-}
-
-interface Backend {
-  name: string;
-  available(): boolean;
-  /** Environment that points a node at the shared store; `drop` removes it afterwards. */
-  store(session: CliSession): Promise<{ env: EnvOverrides; drop(): Promise<void> }>;
-}
-
-const BACKENDS: Backend[] = [
-  {
-    name: 'one SQLite file',
-    available: () => true,
-    async store(session) {
-      // Both nodes use the one data directory: the same gatehouse.db, and the same secret.key the first start made.
-      return { env: { GATEHOUSE_DATA_DIR: session.tempDir('gatehouse-gateway-nodes-') }, drop: async () => {} };
-    },
-  },
-  {
-    name: 'PostgreSQL',
-    available: () => serviceAvailable('postgres'),
-    async store() {
-      const database = await createTestDatabase();
-      return { env: { DATABASE_URL: database.url, GATEHOUSE_SECRET_KEY: 'gateway-nodes-secret-key-0123456789abcdefghij' }, drop: () => database.drop() };
-    },
-  },
-];
-
-for (const backend of BACKENDS) describe.skipIf(!backend.available())(`a start node and a gateway node sharing ${backend.name}`, () => {
+for (const backend of SHARED_STORES) describe.skipIf(!backend.available())(`a start node and a gateway node sharing ${backend.name}`, () => {
   const session = new CliSession({ urgent: true });
   let shared: { env: EnvOverrides; drop(): Promise<void> } | undefined;
   let upstream: Upstream | undefined;

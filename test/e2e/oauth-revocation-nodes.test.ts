@@ -2,7 +2,6 @@
 // when one is configured). A JWT revoked on node A is refused on node B without restarting B, although B verifies
 // JWTs without reading the store: B's revocation feed polls the store. An opaque token B had cached goes the same way,
 // and a key rotated on A is taken up by B within seconds.
-import { setTimeout as delay } from 'node:timers/promises';
 import { decodeProtectedHeader } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWeatherService } from '../../examples/seed-walkthrough/weather-service.js';
@@ -10,7 +9,7 @@ import { apply } from '../../src/declarative/apply.ts';
 import { httpClient } from '../../src/declarative/client.ts';
 import { parseDesiredState } from '../../src/declarative/file.ts';
 import { CliSession, startEnv, type EnvOverrides, type StartedCli } from '../helpers/cli-process.ts';
-import { createTestDatabase, serviceAvailable } from '../helpers/services.ts';
+import { eventually, SHARED_STORES } from '../helpers/shared-store.ts';
 
 const ADMIN_TOKEN = 'nodes-e2e-admin-token-0123456789abcdef';
 const FILE = `
@@ -56,43 +55,7 @@ developers:
 const kidOf = (jwt: string) => decodeProtectedHeader(jwt).kid;
 const BASIC = `Basic ${Buffer.from('nodes-client-0001:nodes-secret-0123456789').toString('base64')}`;
 
-/** Polls `check` until it holds, for at most `timeoutMs`: how long a poll takes depends on the machine, not on a guess. */
-async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting until ${what}`);
-    await delay(20);
-  }
-}
-
-interface Backend {
-  name: string;
-  available(): boolean;
-  /** Environment that points a node at the shared store; `drop` removes it afterwards. */
-  store(session: CliSession): Promise<{ env: EnvOverrides; drop(): Promise<void> }>;
-}
-
-const BACKENDS: Backend[] = [
-  {
-    name: 'one SQLite file',
-    available: () => true,
-    async store(session) {
-      // Both nodes use the one data directory: the same gatehouse.db, and the same secret.key the first start made.
-      const dataDir = session.tempDir('gatehouse-nodes-');
-      return { env: { GATEHOUSE_DATA_DIR: dataDir }, drop: async () => {} };
-    },
-  },
-  {
-    name: 'PostgreSQL',
-    available: () => serviceAvailable('postgres'),
-    async store() {
-      const database = await createTestDatabase();
-      return { env: { DATABASE_URL: database.url, GATEHOUSE_SECRET_KEY: 'nodes-e2e-secret-key-0123456789abcdefghijklmnop' }, drop: () => database.drop() };
-    },
-  },
-];
-
-for (const backend of BACKENDS) describe.skipIf(!backend.available())(`two nodes sharing ${backend.name}`, () => {
+for (const backend of SHARED_STORES) describe.skipIf(!backend.available())(`two nodes sharing ${backend.name}`, () => {
   const session = new CliSession({ urgent: true });
   let shared: { env: EnvOverrides; drop(): Promise<void> } | undefined;
   let weather: { url: string; close(): Promise<void> } | undefined;
