@@ -3,8 +3,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { InFlightResponses } from './http/in-flight.ts';
-import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { resolveSecretKey } from './config/secret-key.ts';
 import type { ServerConfig } from './config/settings.ts';
@@ -28,6 +26,7 @@ import { policyRegistry } from './policies/index.ts';
 import type { AuthorizationServer } from './policies/policy.ts';
 import { MemoryResponseCacheStore } from './policies/response-cache/store.ts';
 import type { Health } from './http/health.ts';
+import { InFlightResponses } from './http/in-flight.ts';
 import { ChangeLogPoller } from './manage/change-log-poller.ts';
 import { ChangeFeed } from './manage/changes.ts';
 import type { ManageDeps } from './manage/context.ts';
@@ -35,6 +34,7 @@ import { bootstrapAdmin, type BootstrapResult } from './manage/users.ts';
 import { openStore, type SqlStore } from './store/index.ts';
 import { ValueCipher } from './util/cipher.ts';
 import { systemClock, type Clock } from './util/clock.ts';
+import { randomToken } from './util/secrets.ts';
 import { VERSION } from './version.ts';
 
 /**
@@ -108,7 +108,7 @@ const DISCARDED_ANALYTICS: AnalyticsSink = { write() {} };
 
 /** A node's id in the change log: unique per process, and telling an operator which process wrote a notice. */
 function newOrigin(role: Role): string {
-  return `${role}:${hostname()}:${process.pid}:${randomBytes(6).toString('base64url')}`;
+  return `${role}:${hostname()}:${process.pid}:${randomToken(6)}`;
 }
 
 function urlOf(server: Server, host: string): string {
@@ -191,7 +191,7 @@ export async function start(options: StartOptions | GatewayStartOptions): Promis
     changePoller = new ChangeLogPoller({ store, changes, origin, clock, intervalMs: config.cluster.changePollIntervalMs, onError: (error) => log.error('change log poll failed', error) });
     await changePoller.begin();
     // Lets the gateway tell the hub's relayed calls (try-it, get a token) from anyone else's; never leaves the process.
-    const relaySecret = randomBytes(32).toString('base64url');
+    const relaySecret = randomToken(32);
     keys = new CachedKeys(store, changes);
     // JWT access tokens: signing keys live encrypted under the server secret, so they exist only where one does.
     const signingKeys = kvmCipher ? new SigningKeys({ store, cipher: kvmCipher, clock }) : undefined;
@@ -285,7 +285,7 @@ export async function start(options: StartOptions | GatewayStartOptions): Promis
       };
       // Only the control process manages users; a gateway node never writes them.
       const bootstrap = await bootstrapAdmin(deps, config.adminToken);
-      const internalToken = randomBytes(32).toString('base64url');
+      const internalToken = randomToken(32);
       const [{ buildAdminApi }, { buildHubServer }] = await Promise.all([import('./admin-api/server.ts'), import('./hub-api/server.ts')]);
       servers.admin = await buildAdminApi({ deps, health, version: VERSION, logLevel, internalToken, traffic, signingKeys, seals });
       servers.hub = await buildHubServer({

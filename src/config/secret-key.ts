@@ -1,9 +1,9 @@
 // The server secret that encrypts key value map values: the configured one, else (SQLite only) the data directory's
 // secret.key, generated on first start. PostgreSQL deployments share one database across nodes, so a key made up by
 // one node would not open what another wrote: there it must be configured, and without it encryption is unavailable.
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { randomToken } from '../util/secrets.ts';
 import type { ServerConfig } from './settings.ts';
 
 export const SECRET_KEY_FILE = 'secret.key';
@@ -26,7 +26,7 @@ export function resolveSecretKey(config: Pick<ServerConfig, 'secretKey' | 'datab
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   mkdirSync(config.dataDir, { recursive: true });
-  const secret = randomBytes(32).toString('base64url');
+  const secret = randomToken(32);
   try {
     // `wx`: never overwrite a key another process wrote a moment ago.
     writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });

@@ -5,9 +5,6 @@ import type { ChangeLogRecord, ChangeLogRepository } from '../store/index.ts';
 import type { Clock } from '../util/clock.ts';
 import { isChangeKind, type Change, type ChangeFeed } from './changes.ts';
 
-/** How often a node polls unless configured (`cluster.changePollIntervalMs`). */
-export const DEFAULT_CHANGE_POLL_MS = 1_000;
-
 /**
  * How long a missing id is looked for. PostgreSQL takes an id from the sequence before the insert commits, so two
  * nodes appending at once may commit 11 before 10, and a poll in between sees 11 and not yet 10. The poller asks for

@@ -1,9 +1,9 @@
 // Sign-in sessions of the admin console and the developer hub: sign in with email and password, resolve a session
 // cookie to the acting user, sign out. The cookie holds a random token; the store keeps only its SHA-256.
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { GatehouseError } from '../errors.ts';
 import type { SessionRecord, SessionSurface, UserRecord } from '../store/index.ts';
-import { hashSecret, newId, passwordMatches } from '../util/secrets.ts';
+import { hashSecret, newId, passwordMatches, randomToken } from '../util/secrets.ts';
 import type { Actor, ManageDeps } from './context.ts';
 import { authenticate } from './users.ts';
 
@@ -21,7 +21,7 @@ export type SessionActor = Actor & { user: UserRecord; session: SessionRecord };
 
 /** A session token: 32 random bytes; the prefix makes a leaked one easy to recognise. */
 function newSessionToken(): string {
-  return `ghs_${randomBytes(32).toString('base64url')}`;
+  return `ghs_${randomToken(32)}`;
 }
 
 /**

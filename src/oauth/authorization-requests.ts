@@ -4,6 +4,7 @@
 // a key derived from the server secret, so any node (and the hub) can open them and nothing is stored until a code is.
 import { createHash, createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock } from '../util/clock.ts';
+import { randomToken } from '../util/secrets.ts';
 
 /** A checked authorization request, as the authorization endpoint accepted it. */
 export interface AuthorizationRequest {
@@ -45,7 +46,7 @@ export class AuthorizationSeals {
 
   /** `secret`: the server secret; without one (PostgreSQL without GATEHOUSE_SECRET_KEY) a key for this process only. */
   constructor(secret: string | undefined, clock: Clock) {
-    const input = secret ?? randomBytes(32).toString('base64url');
+    const input = secret ?? randomToken(32);
     this.#key = Buffer.from(hkdfSync('sha256', input, 'gatehouse', 'authorization requests and consents', 32));
     this.#clock = clock;
   }

@@ -27,7 +27,7 @@ function fromPool(size: number): Buffer {
   return bytes;
 }
 
-/** `size` random bytes as base64url: access and refresh tokens, authorization codes, JWT ids. */
+/** `size` random bytes as base64url: tokens, codes, JWT ids, secrets (32 bytes: 43 characters). */
 export function randomToken(size = 32): string {
   return fromPool(size).toString('base64url');
 }
@@ -67,12 +67,12 @@ export function newClientId(): string {
 
 /** A generated client secret: 32 random bytes, base64url (43 characters). DESIGN.md §6. */
 export function newClientSecret(): string {
-  return randomBytes(32).toString('base64url');
+  return randomToken(32);
 }
 
 /** A personal access token for the management API; the prefix makes leaked tokens easy to recognise. */
 export function newPersonalToken(): string {
-  return `ghp_${randomBytes(32).toString('base64url')}`;
+  return `ghp_${randomToken(32)}`;
 }
 
 /**
