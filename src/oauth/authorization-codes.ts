@@ -1,10 +1,11 @@
-// Authorization codes (RFC 6749 §4.1): 32 random bytes, stored as a hash in the token table (kind `code`), single use.
+// Authorization codes (RFC 6749 §4.1): opaque tokens (token-keys.ts), stored by their key in the token table (kind `code`), single use.
 // Each code starts a grant chain (family): the tokens it is exchanged for join it, so a code presented a second time
 // revokes everything it issued (§4.1.2), and the refresh tokens rotate within the same chain.
 import type { AccessTokenFormat, IssuedTokenPair, KeyRecord, TokenService } from '../policies/policy.ts';
 import type { OAuthTokenRecord, Repositories } from '../store/index.ts';
 import type { Clock } from '../util/clock.ts';
-import { hashSecret, newId, randomToken } from '../util/secrets.ts';
+import { newId } from '../util/secrets.ts';
+import { newOpaqueToken, tokenKey } from './token-keys.ts';
 
 /** A stored code, as the token endpoint checks it. */
 export interface AuthorizationCodeInfo {
@@ -65,12 +66,12 @@ export class StoredAuthorizationCodes implements AuthorizationCodeStore {
   }
 
   async issue(input: Parameters<AuthorizationCodeStore['issue']>[0]): Promise<string> {
-    const code = randomToken(32);
     const issuedAt = this.#clock.now();
+    const { id, token: code } = newOpaqueToken(issuedAt);
     const record: OAuthTokenRecord = {
-      id: newId(),
+      id,
       kind: 'code',
-      tokenHash: hashSecret(code),
+      tokenHash: tokenKey(code),
       clientId: input.key.clientId,
       appId: input.key.app.id,
       developerId: input.key.developer.id,
@@ -94,7 +95,7 @@ export class StoredAuthorizationCodes implements AuthorizationCodeStore {
 
   async lookup(code: string): Promise<AuthorizationCodeInfo | undefined> {
     if (code.length > 200) return undefined;
-    const record = await this.#store.oauthTokens.getByHash(hashSecret(code));
+    const record = await this.#store.oauthTokens.getByHash(tokenKey(code));
     if (!record || record.kind !== 'code' || record.familyId === null || record.endUser === null || record.expiresAt === null) return undefined;
     return {
       id: record.id,

@@ -8,6 +8,7 @@ import { hashSecret } from '../util/secrets.ts';
 import { ValueCipher } from '../util/cipher.ts';
 import { SigningKeys } from './signing-keys.ts';
 import { OpaqueTokens } from './tokens.ts';
+import { tokenKey } from './token-keys.ts';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -28,14 +29,14 @@ describe('OpaqueTokens: refresh tokens', () => {
   it('issues an access token and a refresh token of one new family, stored hashed', async () => {
     const tokens = new OpaqueTokens(store, clock);
     const pair = await tokens.issueTokenPair(pairInput);
-    expect(pair.accessToken.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(pair.refreshToken.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(pair.accessToken.token).toMatch(/^[0-9a-f]{32}[A-Za-z0-9_-]{43}$/);
+    expect(pair.refreshToken.token).toMatch(/^[0-9a-f]{32}[A-Za-z0-9_-]{43}$/);
     expect(pair.refreshToken.token).not.toBe(pair.accessToken.token);
     expect(pair.accessToken.expiresAt).toBe(clock.now() + HOUR);
     expect(pair.refreshToken).toMatchObject({ expiresAt: clock.now() + DAY, refreshCount: 0, scope: 'read write' });
-    const stored = await store.oauthTokens.getByHash(hashSecret(pair.refreshToken.token));
+    const stored = await store.oauthTokens.getByHash(tokenKey(pair.refreshToken.token));
     expect(stored).toMatchObject({ kind: 'refresh', familyId: pair.refreshToken.familyId, endUser: 'alice@example.com', grantType: 'password' });
-    expect((await store.oauthTokens.getByHash(hashSecret(pair.accessToken.token)))?.familyId).toBe(pair.refreshToken.familyId);
+    expect((await store.oauthTokens.getByHash(tokenKey(pair.accessToken.token)))?.familyId).toBe(pair.refreshToken.familyId);
   });
 
   it('keeps access and refresh tokens apart: neither works as the other', async () => {
@@ -114,6 +115,29 @@ describe('OpaqueTokens: refresh tokens', () => {
     expect(await tokens.authenticateUser('a@example.com', 'pw')).toEqual({ userId: 'u1', email: 'a@example.com' });
     expect(await tokens.authenticateUser('a@example.com', 'nope')).toBeUndefined();
     expect(await tokens.userIsActive('a@example.com')).toBe(true);
+  });
+});
+
+describe('tokens issued before the time-ordered form', () => {
+  it('still finds, verifies and revokes a 43-character token stored under its plain hash', async () => {
+    const old = 'b2xkLWZvcm0tdG9rZW4tb2YtNDMtY2hhcmFjdGVycyE';
+    await store.oauthTokens.insert({
+      id: 'old-row', kind: 'access', tokenHash: hashSecret(old), clientId: key.clientId, appId: key.app.id, developerId: key.developer.id, products: ['product'],
+      scope: 'read', grantType: 'client_credentials', endUser: null, issuedAt: clock.now(), expiresAt: clock.now() + HOUR, revokedAt: null, familyId: null, attributes: {},
+    });
+    const tokens = new OpaqueTokens(store, clock);
+    expect(await tokens.lookupAccessToken(old)).toMatchObject({ scope: 'read', revoked: false });
+    expect(await tokens.revokeAccessToken(old)).toBe(true);
+    expect(await tokens.lookupAccessToken(old)).toMatchObject({ revoked: true });
+  });
+
+  it('stores new tokens so that each key sorts after the one issued before it', async () => {
+    const tokens = new OpaqueTokens(store, clock);
+    const first = await tokens.issueAccessToken({ key, products: ['product'], scope: '', grantType: 'client_credentials', expiresInMs: HOUR });
+    clock.advance(1);
+    const second = await tokens.issueAccessToken({ key, products: ['product'], scope: '', grantType: 'client_credentials', expiresInMs: HOUR });
+    expect(tokenKey(first.token) < tokenKey(second.token)).toBe(true);
+    expect(await store.oauthTokens.getByHash(tokenKey(second.token))).toMatchObject({ id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
   });
 });
 

@@ -1,17 +1,18 @@
-// OAuth tokens. Opaque access tokens: 32 random bytes, stored as a SHA-256 hash with one write, verified from an LRU
-// cache. JWT access tokens (RFC 9068): signed with the current signing key, stored too (by the hash of their jti, for
-// revocation and introspection), verified from their signature and claims without a store read; revoked ones are
+// OAuth tokens. Opaque access tokens: their row's time-ordered id and 32 random bytes, stored under a key made of that
+// id and the token's SHA-256 (token-keys.ts) with one write, verified from an LRU cache. JWT access tokens (RFC 9068):
+// signed with the current signing key, stored too (by a key made from their jti, for revocation and introspection), verified from their signature and claims without a store read; revoked ones are
 // refused from an in-memory set that a start fills from the store and the revocation feed keeps up to date. Refresh tokens are always opaque and rotate: each refresh marks the old one used and issues the next pair of its grant chain
 // (family); presenting a used refresh token again revokes the whole family (RFC 6819 §5.2.2.3, OAuth 2.0 Security
 // BCP §4.14.2).
 import type { AccessTokenFormat, IssuedRefreshToken, IssuedToken, IssuedTokenPair, KeyRecord, RefreshTokenInfo, ResourceOwner, TokenInfo, TokenService } from '../policies/policy.ts';
 import type { OAuthTokenKind, OAuthTokenRecord, Repositories } from '../store/index.ts';
 import type { Clock } from '../util/clock.ts';
-import { hashSecret, newId, newTimeOrderedId, randomToken } from '../util/secrets.ts';
+import { newId, newTimeOrderedId } from '../util/secrets.ts';
 import { accessTokenClaims, tokenInfoFromClaims } from './jwt-claims.ts';
 import { looksLikeJwt, signJwt, verifyJwt, type JwsAlgorithm, type JwsKey } from './jwt.ts';
 import { StoreResourceOwners, type ResourceOwners } from './resource-owners.ts';
 import type { SigningKeys } from './signing-keys.ts';
+import { jwtKey, newOpaqueToken, tokenKey } from './token-keys.ts';
 import { Lru } from '../util/lru.ts';
 
 /** What JWT access tokens need: the signing keys, and the issuer (also the audience) they name. */
@@ -19,9 +20,6 @@ export interface JwtIssuing {
   keys: SigningKeys;
   issuer: () => string;
 }
-
-/** A JWT is stored under the hash of its jti (namespaced, so it can never equal an opaque token's hash). */
-const jtiHash = (jti: string) => hashSecret(`jwt:${jti}`);
 
 /** After an unknown kid, keys are re-read from the store at most this often (another node may have rotated). */
 const KEY_RELOAD_INTERVAL_MS = 10_000;
@@ -194,7 +192,7 @@ export class OpaqueTokens implements TokenService {
     const read = tokenInfoFromClaims(checked.claims, { issuer, audience: issuer });
     if (!read) return undefined;
     const { jti, familyId, ...info } = read;
-    return { info, jtiHash: jtiHash(jti), familyId, expiresAt: info.expiresAt, kid: String(checked.header.kid) };
+    return { info, jtiHash: jwtKey(jti), familyId, expiresAt: info.expiresAt, kid: String(checked.header.kid) };
   }
 
   /** Writes one token; only its hash is stored. */
@@ -208,20 +206,21 @@ export class OpaqueTokens implements TokenService {
   ): Promise<{ token: string; record: OAuthTokenRecord }> {
     const issuedAt = this.#clock.now();
     const expiresAt = expiresInMs === null ? null : issuedAt + expiresInMs;
+    let id: string;
     let token: string;
     let tokenHash: string;
     if (kind === 'access' && format.kind === 'jwt') {
       const signer = await this.#signer(format.alg);
-      const jti = randomToken(16);
+      id = newTimeOrderedId(issuedAt);
       const issuer = this.#requireJwt().issuer();
-      token = signJwt(signer, accessTokenClaims({ issuer, audience: issuer, jti, ...grant, issuedAt, expiresAt, familyId }));
-      tokenHash = jtiHash(jti);
+      token = signJwt(signer, accessTokenClaims({ issuer, audience: issuer, jti: id, ...grant, issuedAt, expiresAt, familyId }));
+      tokenHash = jwtKey(id);
     } else {
-      token = randomToken(32);
-      tokenHash = hashSecret(token);
+      ({ id, token } = newOpaqueToken(issuedAt));
+      tokenHash = tokenKey(token);
     }
     const record: OAuthTokenRecord = {
-      id: newTimeOrderedId(issuedAt),
+      id,
       kind,
       tokenHash,
       clientId: grant.clientId,
@@ -274,7 +273,7 @@ export class OpaqueTokens implements TokenService {
       const revoked = this.#revokedJwts.has(verified.jtiHash) || (familyId !== null && this.#revokedFamilies.has(familyId));
       return revoked ? { ...info, revoked } : info;
     }
-    const hash = hashSecret(token);
+    const hash = tokenKey(token);
     const cached = this.#cache.get(hash);
     if (cached) return cached.info;
     // A revocation that lands while this read is on its way must not be undone by caching what the read saw.
@@ -296,7 +295,7 @@ export class OpaqueTokens implements TokenService {
       const record = await this.#store.oauthTokens.getByHash(hash);
       return record !== undefined && record.revokedAt === null && (await this.#store.oauthTokens.revoke(record.id, this.#clock.now()));
     }
-    const hash = hashSecret(token);
+    const hash = tokenKey(token);
     const record = await this.#store.oauthTokens.getByHash(hash);
     if (!record || record.revokedAt !== null) {
       this.#forget(() => this.#cache.delete(hash));
@@ -318,13 +317,13 @@ export class OpaqueTokens implements TokenService {
   }
 
   async lookupRefreshToken(token: string): Promise<RefreshTokenInfo | undefined> {
-    const record = await this.#store.oauthTokens.getByHash(hashSecret(token));
+    const record = await this.#store.oauthTokens.getByHash(tokenKey(token));
     if (!record || record.kind !== 'refresh' || record.familyId === null) return undefined;
     return toRefreshInfo({ ...record, familyId: record.familyId });
   }
 
   async rotateRefreshToken(token: string, next: { products: readonly string[]; scope: string; expiresInMs: number | null; refreshExpiresInMs: number | null; format?: AccessTokenFormat }): Promise<IssuedTokenPair | undefined> {
-    const record = await this.#store.oauthTokens.getByHash(hashSecret(token));
+    const record = await this.#store.oauthTokens.getByHash(tokenKey(token));
     if (!record || record.kind !== 'refresh' || record.familyId === null) return undefined;
     if (record.revokedAt !== null) {
       await this.revokeTokenFamily(record.familyId);

@@ -112,6 +112,9 @@ export class WalCheckpointer {
   /** Stops the worker after a last checkpoint; call before closing the database. */
   async close(): Promise<void> {
     this.#stopping = true;
+    // Unreferenced, the worker would not keep the process alive until it has stopped: a command that closes the store
+    // as its last step would end with this promise unsettled.
+    this.#worker.ref();
     this.#worker.postMessage({ type: 'stop' });
     await this.#exited;
   }

@@ -94,10 +94,11 @@ function openSqlite(options: StoreOptions): { store: SqlStore; location: string;
   database.pragma('synchronous = NORMAL');
   // An in-memory database has no WAL to checkpoint.
   const checkpointer = file === ':memory:' ? undefined : new WalCheckpointer(database, file, { onError: logStoreError });
-  // The worker closes its own connection after a last checkpoint; the database does not wait for it.
-  const beforeClose = () => void checkpointer?.close();
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database, { beforeClose }) }) });
-  return { store: new SqlStore(db, 'sqlite'), location: `SQLite ${file}`, sqlite: database };
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+  // The worker makes a last checkpoint and closes its connection before the store closes its own, so that nothing
+  // touches the file once close() has returned.
+  const beforeClose = checkpointer ? () => checkpointer.close() : undefined;
+  return { store: new SqlStore(db, 'sqlite', beforeClose ? { beforeClose } : {}), location: `SQLite ${file}`, sqlite: database };
 }
 
 /** Background store work (WAL checkpoints) has no caller to fail: it reports in the server's log format. */

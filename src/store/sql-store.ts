@@ -50,10 +50,13 @@ export class SqlStore implements Store {
   readonly changeLog;
   readonly dialect: 'sqlite' | 'postgres';
   readonly #db: Kysely<Database>;
+  readonly #beforeClose: (() => Promise<void>) | undefined;
 
-  constructor(db: Kysely<Database>, dialect: 'sqlite' | 'postgres') {
+  /** `beforeClose`: work that must end before the connection closes (SQLite's checkpoint worker). */
+  constructor(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', options: { beforeClose?: () => Promise<void> } = {}) {
     this.#db = db;
     this.dialect = dialect;
+    this.#beforeClose = options.beforeClose;
     ({
       users: this.users,
       personalTokens: this.personalTokens,
@@ -85,6 +88,7 @@ export class SqlStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.#beforeClose?.();
     await this.#db.destroy();
   }
 }

@@ -7,14 +7,11 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
 /** SQL texts are Kysely's parameterised queries, a small set; the bound keeps lists of varying length in check. */
 const MAX_STATEMENTS = 500;
 
-export function withStatementCache(database: BetterSqlite3.Database, options: { max?: number; beforeClose?: () => void } = {}): SqliteDatabase {
+export function withStatementCache(database: BetterSqlite3.Database, options: { max?: number } = {}): SqliteDatabase {
   const max = options.max ?? MAX_STATEMENTS;
   const statements = new Map<string, BetterSqlite3.Statement>();
   return {
-    close: () => {
-      options.beforeClose?.();
-      database.close();
-    },
+    close: () => database.close(),
     prepare(sql: string): SqliteStatement {
       let statement = statements.get(sql);
       if (statement === undefined || statement.busy) {

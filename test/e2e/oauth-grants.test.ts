@@ -114,7 +114,7 @@ describe('the password grant', () => {
   it('issues an access token and a refresh token; the access token calls a protected API as the user', async () => {
     const res = await passwordGrant();
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ access_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), token_type: 'Bearer', expires_in: 3600, scope: 'read write', refresh_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/) });
+    expect(res.body).toEqual({ access_token: expect.stringMatching(/^[0-9a-f]{32}[A-Za-z0-9_-]{43}$/), token_type: 'Bearer', expires_in: 3600, scope: 'read write', refresh_token: expect.stringMatching(/^[0-9a-f]{32}[A-Za-z0-9_-]{43}$/) });
     const call = await callWeather(res.body.access_token);
     expect(call.status).toBe(200);
     // The API's response flow copies the flow variables VerifyAccessToken set into headers.

@@ -116,7 +116,7 @@ describe('the seed story', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
     const body = (await res.json()) as Record<string, unknown>;
-    expect(body).toEqual({ access_token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), token_type: 'Bearer', expires_in: 3600, scope: 'read' });
+    expect(body).toEqual({ access_token: expect.stringMatching(/^[0-9a-f]{32}[A-Za-z0-9_-]{43}$/), token_type: 'Bearer', expires_in: 3600, scope: 'read' });
   });
 
   it('issues a token to credentials in the form body, and reads grant_type from the query as Apigee allows', async () => {

@@ -5,6 +5,7 @@ import { keyValueMaps } from './0002-key-value-maps.ts';
 import { sessions } from './0003-sessions.ts';
 import { signingKeys } from './0004-signing-keys.ts';
 import { changeLog } from './0005-change-log.ts';
+import { partialTokenIndexes } from './0006-partial-token-indexes.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -13,7 +14,7 @@ export interface Migration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
 }
 
-export const migrations: readonly Migration[] = [initial, keyValueMaps, sessions, signingKeys, changeLog];
+export const migrations: readonly Migration[] = [initial, keyValueMaps, sessions, signingKeys, changeLog, partialTokenIndexes];
 
 function provider(dialect: Dialect): MigrationProvider {
   return {
