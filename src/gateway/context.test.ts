@@ -3,7 +3,8 @@ import type { IncomingMessage } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { StepFault } from '../policies/policy.ts';
-import { GatewayRequest, MAX_BUFFERED_BODY } from './context.ts';
+import { ManualClock } from '../util/clock.ts';
+import { GatewayRequest, MAX_BUFFERED_BODY, MessageContext } from './context.ts';
 
 function requestWith(body: PassThrough, headers: Record<string, string> = {}): GatewayRequest {
   const incoming = Object.assign(body, { method: 'POST', headers: { ...headers }, socket: { remoteAddress: '127.0.0.1' } });
@@ -51,5 +52,39 @@ describe('GatewayRequest body', () => {
     const reading = request.readBody();
     stream.end();
     expect((await reading).length).toBe(0);
+  });
+});
+
+describe('MessageContext variables', () => {
+  const context = () => new MessageContext({ name: 'api', revision: 1, basePath: '/api' }, requestWith(new PassThrough()), 'request-1', new ManualClock(0));
+
+  it('reads a layer set with setAll like variables set one by one', () => {
+    const c = context();
+    c.setAll(new Map([['client_id', 'abc'], ['app.name', 'weather-app']]));
+    expect(c.get('client_id')).toBe('abc');
+    expect(c.get('app.name')).toBe('weather-app');
+    expect(c.get('request.verb')).toBe('POST'); // built-ins still answer
+  });
+
+  it('lets the last write win, whether it was set() or setAll()', () => {
+    const c = context();
+    c.set('scope', 'before');
+    c.setAll(new Map([['scope', 'layer-1'], ['client_id', 'one']]));
+    expect(c.get('scope')).toBe('layer-1');
+    c.set('client_id', 'set-after');
+    expect(c.get('client_id')).toBe('set-after');
+    c.setAll(new Map([['client_id', 'layer-2']]));
+    expect(c.get('client_id')).toBe('layer-2');
+    expect(c.get('scope')).toBe('layer-1');
+    c.set('scope', undefined);
+    expect(c.get('scope')).toBeUndefined();
+  });
+
+  it('never changes the layer it was given', () => {
+    const layer = new Map([['client_id', 'abc']]);
+    const c = context();
+    c.setAll(layer);
+    c.set('client_id', 'other');
+    expect([...layer]).toEqual([['client_id', 'abc']]);
   });
 });

@@ -1,7 +1,7 @@
 // The message context of one call: the request, the response, flow variables and the caller, as steps see them.
 import type { IncomingMessage } from 'node:http';
 import type { Readable, Writable } from 'node:stream';
-import { StepFault, type Caller, type FlowContext, type Headers, type RequestView, type ResponseView, type VariableValue } from '../policies/policy.ts';
+import { StepFault, type Caller, type FlowContext, type Headers, type RequestView, type ResponseView, type VariableLayer, type VariableValue } from '../policies/policy.ts';
 import type { Clock } from '../util/clock.ts';
 import { builtInVariable } from './variables.ts';
 
@@ -237,6 +237,8 @@ export class MessageContext implements FlowContext {
   direct: DirectResponse | undefined;
   /** Flow variables steps set; made on the first set, since a plain proxied call sets none. */
   #variables: Map<string, VariableValue> | undefined;
+  /** Layers of variables set with setAll, newest last; read after #variables (see setAll for why that is right). */
+  #layers: VariableLayer[] | undefined;
   #read: ((name: string) => VariableValue) | undefined;
   readonly #clock: Clock;
 
@@ -254,12 +256,26 @@ export class MessageContext implements FlowContext {
 
   get(name: string): VariableValue {
     if (this.#variables?.has(name)) return this.#variables.get(name);
+    const layers = this.#layers;
+    if (layers) {
+      for (let i = layers.length - 1; i >= 0; i--) {
+        const layer = layers[i] as VariableLayer;
+        if (layer.has(name)) return layer.get(name);
+      }
+    }
     if (name === 'fault.name') return this.faultName;
     return builtInVariable(this, name);
   }
 
   set(name: string, value: VariableValue): void {
     (this.#variables ??= new Map()).set(name, value);
+  }
+
+  setAll(layer: VariableLayer): void {
+    // The last write wins, as with set(): a name set before now takes the layer's value (so it leaves #variables),
+    // and one set after goes into #variables, which is read first.
+    if (this.#variables) for (const name of layer.keys()) this.#variables.delete(name);
+    (this.#layers ??= []).push(layer);
   }
 
   /** The reader conditions use: one function, made once per context, when a condition first asks. */

@@ -141,6 +141,32 @@ describe('tokens issued before the time-ordered form', () => {
   });
 });
 
+describe('the opaque-token cache', () => {
+  it('serves a token from memory after its first lookup, and drops only the ones whose revocation it learns', async () => {
+    let reads = 0;
+    const real = store.oauthTokens;
+    const oauthTokens = new Proxy(real, {
+      get: (target, name) => (name === 'getByHash' ? (hash: string) => (reads++, target.getByHash(hash)) : (Reflect.get(target, name) as (...args: unknown[]) => unknown).bind(target)),
+    });
+    const counting = { oauthTokens } as unknown as Repositories;
+    const tokens = new OpaqueTokens(counting, clock);
+    const input = { key, products: ['product'], scope: '', grantType: 'client_credentials', expiresInMs: HOUR };
+    const [a, b] = [await tokens.issueAccessToken(input), await tokens.issueAccessToken(input)];
+    await tokens.lookupAccessToken(a.token);
+    await tokens.lookupAccessToken(b.token);
+    expect(reads).toBe(2);
+    await tokens.lookupAccessToken(a.token);
+    await tokens.lookupAccessToken(b.token);
+    expect(reads).toBe(2); // both from memory
+    const stored = await store.oauthTokens.getByHash(tokenKey(a.token));
+    await store.oauthTokens.revoke(stored!.id, clock.now());
+    tokens.learnRevocations([{ tokenHash: tokenKey(a.token), expiresAt: a.expiresAt }]);
+    expect((await tokens.lookupAccessToken(a.token))?.revoked).toBe(true);
+    expect((await tokens.lookupAccessToken(b.token))?.revoked).toBe(false);
+    expect(reads).toBe(3); // a read again, b still from memory
+  });
+});
+
 describe('revocation while a lookup is in flight', () => {
   it('does not let the lookup cache the token as live after the revocation is stored', async () => {
     const live: OAuthTokenRecord = {

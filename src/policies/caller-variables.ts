@@ -1,8 +1,5 @@
 // The caller a security step identified, as `context.caller` and as the flow variables Apigee sets (apigee-model.md §2.7).
-import type { Caller, KeyRecord, ProductGrant, VariableValue } from './policy.ts';
-
-/** Flow variables as name/value pairs, computed once and set per message. */
-export type VariableEntries = ReadonlyArray<readonly [string, VariableValue]>;
+import type { Caller, KeyRecord, ProductGrant, VariableLayer, VariableValue } from './policy.ts';
 
 /**
  * Apigee's variables for the credential's app and developer and the product that covered the call: `client_id`,
@@ -37,6 +34,20 @@ export function callerVariables(key: KeyRecord, product: ProductGrant): Array<[s
     );
   }
   return entries;
+}
+
+const layers = new WeakMap<KeyRecord, Map<ProductGrant, VariableLayer>>();
+
+/**
+ * callerVariables as a layer for FlowContext.setAll, made once per key record and product (both are cached objects,
+ * made afresh when the credential, its app, developer or product changes), so a call sets them by reference.
+ */
+export function callerLayer(key: KeyRecord, product: ProductGrant): VariableLayer {
+  let byProduct = layers.get(key);
+  if (!byProduct) layers.set(key, (byProduct = new Map()));
+  let layer = byProduct.get(product);
+  if (!layer) byProduct.set(product, (layer = new Map(callerVariables(key, product))));
+  return layer;
 }
 
 /** The caller of a call made with this credential, covered by this product. */

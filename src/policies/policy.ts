@@ -13,6 +13,9 @@ import type { ResponseCacheStore } from './response-cache/store.ts';
 /** A flow variable's value; undefined = not set. */
 export type VariableValue = string | number | boolean | undefined;
 
+/** Variables set together; see FlowContext.setAll. */
+export type VariableLayer = ReadonlyMap<string, VariableValue>;
+
 /** Headers as a step sees them: lower-case names. */
 export type Headers = Record<string, string | string[] | undefined>;
 
@@ -65,6 +68,11 @@ export interface FlowContext {
   /** Reads a flow variable (`request.verb`, `proxy.pathsuffix`, `client_id`, …); see the gateway docs. */
   get(name: string): VariableValue;
   set(name: string, value: VariableValue): void;
+  /**
+   * Sets every variable of `layer` at once, as if by set() in turn, by keeping a reference to it: for variables a step
+   * sets alike on many calls (a credential's, computed once). The layer must not change afterwards.
+   */
+  setAll(layer: VariableLayer): void;
   /**
    * Adds a header to whatever response is finally sent (the target's, a step's, or a fault), after the response
    * flows; for steps in the request flow that have something to say on the way back (quota's RateLimit-*).

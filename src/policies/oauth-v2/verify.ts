@@ -1,9 +1,9 @@
 // VerifyAccessToken: the bearer token must be live, its app in good standing, and one of its products must cover
 // this API, path and method (Apigee's strict rule, apigee-model.md §2.6). Sets the flow variables of §2.7.
 import { keyRefusal } from '../key-refusal.ts';
-import { callerVariables } from '../caller-variables.ts';
+import { callerLayer } from '../caller-variables.ts';
 import { coveringProduct } from '../product-match.ts';
-import type { FlowContext, KeyRecord, PolicyDeps, ProductGrant, StepFunction, TokenInfo } from '../policy.ts';
+import type { FlowContext, KeyRecord, PolicyDeps, ProductGrant, StepFunction, TokenInfo, VariableLayer, VariableValue } from '../policy.ts';
 import type { OAuthV2Config } from './config.ts';
 import { bearerFault } from './errors.ts';
 
@@ -23,19 +23,32 @@ function presentedToken(context: FlowContext, config: OAuthV2Config): string | u
 const invalid = (message: string, apigeeCode: string, faultName: string, code = 'oauth.invalid_token') =>
   bearerFault({ error: 'invalid_token', faultName, apigeeCode, code, status: 401, message });
 
-function setVariables(context: FlowContext, token: string, info: TokenInfo, key: KeyRecord, product: ProductGrant): void {
-  for (const [name, value] of callerVariables(key, product)) context.set(name, value);
-  context.set('access_token', token);
-  context.set('token_type', 'BearerToken');
+/** The token's own variables but `expires_in` (which changes as time passes), made once per looked-up token. */
+const tokenLayers = new WeakMap<TokenInfo, { token: string; layer: VariableLayer }>();
+
+function tokenLayer(token: string, info: TokenInfo): VariableLayer {
+  const made = tokenLayers.get(info);
+  if (made && made.token === token) return made.layer;
+  const layer = new Map<string, VariableValue>();
+  for (const [name, value] of Object.entries(info.attributes)) layer.set(`accesstoken.${name}`, value);
+  layer.set('access_token', token);
+  layer.set('token_type', 'BearerToken');
   // The grant that started the token's chain: a refreshed password-grant token still says `password`.
-  context.set('grant_type', info.grantType);
+  layer.set('grant_type', info.grantType);
   // The resource owner of a password-grant token (its user's email), under the name Apigee's token profile uses.
-  if (info.endUser !== null) context.set('app_enduser', info.endUser);
-  context.set('scope', info.scope);
-  context.set('issued_at', info.issuedAt);
+  if (info.endUser !== null) layer.set('app_enduser', info.endUser);
+  layer.set('scope', info.scope);
+  layer.set('issued_at', info.issuedAt);
+  layer.set('status', 'approved');
+  tokenLayers.set(info, { token, layer });
+  return layer;
+}
+
+/** Apigee's variables (§2.7). Lookups cache the token's info and keys cache the credential, so both layers are reused. */
+function setVariables(context: FlowContext, token: string, info: TokenInfo, key: KeyRecord, product: ProductGrant): void {
+  context.setAll(callerLayer(key, product));
+  context.setAll(tokenLayer(token, info));
   context.set('expires_in', info.expiresAt === null ? -1 : Math.max(0, Math.floor((info.expiresAt - context.now()) / 1000)));
-  context.set('status', 'approved');
-  for (const [name, value] of Object.entries(info.attributes)) context.set(`accesstoken.${name}`, value);
 }
 
 export function verifyAccessToken(config: OAuthV2Config, deps: PolicyDeps): StepFunction {

@@ -1,10 +1,10 @@
 // The verify-api-key policy (Apigee VerifyAPIKey): the key (a credential's client id) must be live, its app and
 // developer in good standing, and one of its products must cover this API, path and method (apigee-model.md §1.6-1.7).
 import { Type } from '@sinclair/typebox';
-import { callerOf, callerVariables, type VariableEntries } from '../caller-variables.ts';
+import { callerOf, callerVariables } from '../caller-variables.ts';
 import { keyRefusal } from '../key-refusal.ts';
 import { coveringProduct } from '../product-match.ts';
-import { StepFault, type KeyRecord, type PolicyDefinition, type ProductGrant, type StepFunction } from '../policy.ts';
+import { StepFault, type KeyRecord, type PolicyDefinition, type ProductGrant, type StepFunction, type VariableLayer, type VariableValue } from '../policy.ts';
 
 export const VerifyApiKeyConfig = Type.Object(
   {
@@ -75,20 +75,20 @@ export const verifyApiKey: PolicyDefinition<typeof VerifyApiKeyConfig> = {
     const prefix = `verifyapikey.${placement.stepName}.`;
     const failed = `${prefix}failed`;
     // A credential's variables are the same on every call it covers: computed once per cached key record and product.
-    const cache = new WeakMap<KeyRecord, Map<ProductGrant, VariableEntries>>();
+    const cache = new WeakMap<KeyRecord, Map<ProductGrant, VariableLayer>>();
 
-    function variablesFor(key: KeyRecord, product: ProductGrant): VariableEntries {
+    function variablesFor(key: KeyRecord, product: ProductGrant): VariableLayer {
       let byProduct = cache.get(key);
       if (!byProduct) cache.set(key, (byProduct = new Map()));
       let entries = byProduct.get(product);
       if (!entries) {
         const plain = callerVariables(key, product);
-        entries = [
+        entries = new Map<string, VariableValue>([
           ...plain,
           ...plain.map(([name, value]) => [`${prefix}${name}`, value] as const),
           [`${prefix}status`, 'approved'],
           [`${prefix}expires_at`, key.expiresAt ?? -1],
-        ];
+        ]);
         byProduct.set(product, entries);
       }
       return entries;
@@ -119,7 +119,7 @@ export const verifyApiKey: PolicyDefinition<typeof VerifyApiKeyConfig> = {
           message: `Invalid ApiKey for given resource: none of the key's products covers ${request.method} ${context.api.name}${request.pathSuffix}.`,
         });
       }
-      for (const [name, v] of variablesFor(key, product)) context.set(name, v);
+      context.setAll(variablesFor(key, product));
       context.caller = callerOf(key, product);
     };
   },
