@@ -32,6 +32,34 @@ export const SCENARIOS: readonly ScenarioInfo[] = [
   { id: 'gatehouse-1m-verify-uncached', title: 'Gatehouse, 1,000,000 tokens stored: every call a different token', kind: 'proxy', quick: false, measures: 'The guarded API presenting a different seeded token on every call, cycling through all 1,000,000, so the LRU cache (100,000) never holds it: each call reads SQLite.' },
 ] as const;
 
+/**
+ * The order runs are measured in, each round (reversed every other round): every floor sits next to the scenarios
+ * compared with it, so the two runs of a ratio are seconds apart, not minutes (goals.ts pairs them round by round).
+ * The bare proxy sits between the plain proxy and the guarded one, nginx and Express Gateway beside the guarded one,
+ * the bare token endpoint between opaque issuance and its 1M-token twin, each oidc-provider peer beside the
+ * Gatehouse issuance it is compared with.
+ */
+export const SCHEDULE: readonly string[] = [
+  'ceiling',
+  'gatehouse-start-proxy',
+  'gatehouse-1m-verify-uncached',
+  'gatehouse-1m-verify-opaque',
+  'nginx',
+  'eg-oauth2-rate-limit',
+  'gatehouse-verify-opaque',
+  'bare-proxy',
+  'gatehouse-proxy',
+  'gatehouse-verify-jwt',
+  'oidc-token-opaque',
+  'gatehouse-token-opaque',
+  'bare-token',
+  'gatehouse-1m-token-opaque',
+  'oidc-token-jwt-rs256',
+  'gatehouse-token-jwt',
+  'oidc-token-jwt-es256',
+  'gatehouse-token-jwt-rs256',
+];
+
 /** The fixed-rate measures: p99 added over the bare Node proxy at half of the gateway's maximum. */
 export const LATENCY_MEASURES = [
   { id: 'added-latency-proxy', title: 'Gatehouse plain proxy vs bare Node proxy at half of Gatehouse’s maximum', gatewayScenario: 'gatehouse-proxy', quick: false },

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeGoals, ratiosFor } from './goals.ts';
+import { computeGoals, pairedRatio, ratiosFor } from './goals.ts';
+import type { LoadResult } from './load.ts';
 import type { LatencyResult, ScenarioResult } from './results.ts';
 import type { RunSummary } from './stats.ts';
 
@@ -36,6 +37,28 @@ describe('ratios to the floors', () => {
     const report = { scenarios: [ok('gatehouse-proxy', 'proxy', 5000), { ...ok('bare-proxy', 'proxy', 1), status: 'skipped' as const, summary: undefined }] };
     expect(ratiosFor(report, report.scenarios[0] as ScenarioResult)).toEqual({});
     expect(ratiosFor(report, report.scenarios[1] as ScenarioResult)).toEqual({});
+  });
+});
+
+describe('paired ratios', () => {
+  const run = (rps: number): LoadResult => ({ tool: 'wrk', requests: rps * 5, durationS: 5, rps, p50Ms: 1, p90Ms: 1, p99Ms: 2, maxMs: 3, failedResponses: 0, socketErrors: 0 });
+  const withRuns = (id: string, rps: number[]) => ok(id, 'proxy', [...rps].sort((x, y) => x - y)[Math.floor(rps.length / 2)] as number, { runs: rps.map(run) });
+
+  it('takes the median of the rounds’ ratios, so that a round where the machine was fast or slow counts as one round', () => {
+    // The machine sped up round after round; in two rounds of three the gateway did 0.9× the floor.
+    const report = { scenarios: [withRuns('bare-proxy', [10_000, 20_000, 30_000]), withRuns('gatehouse-proxy', [9000, 19_000, 27_000])] };
+    expect(pairedRatio(report, 'gatehouse-proxy', 'bare-proxy')).toBeCloseTo(0.9);
+    // (The ratio of the medians, 19,000 / 20,000, would say 0.95: the one round that went otherwise.)
+  });
+
+  it('falls back to the ratio of the medians when the two have a different number of runs', () => {
+    const report = { scenarios: [withRuns('bare-proxy', [10_000, 20_000]), withRuns('gatehouse-proxy', [9000, 18_000, 9900])] };
+    const [floor, gateway] = report.scenarios as [ScenarioResult, ScenarioResult];
+    expect(pairedRatio(report, 'gatehouse-proxy', 'bare-proxy')).toBe((gateway.summary?.rps as number) / (floor.summary?.rps as number));
+  });
+
+  it('gives nothing when either side was not measured', () => {
+    expect(pairedRatio({ scenarios: [withRuns('gatehouse-proxy', [1, 2, 3])] }, 'gatehouse-proxy', 'bare-proxy')).toBeUndefined();
   });
 });
 

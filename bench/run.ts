@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LATENCY_MEASURES, SCENARIOS, type ScenarioInfo } from './catalogue.ts';
+import { LATENCY_MEASURES, SCENARIOS, SCHEDULE, type ScenarioInfo } from './catalogue.ts';
 import { ensureBuilt, GATEHOUSE_PATHS, basic, benchClients, copyDataDir, gatehouseFile, issueToken, issueTokens, SEED_TOKEN_PREFIX, seedTokens, startGatehouse, stopGatehouse, writeJson, type BenchClient, type RunningGatehouse } from './gatehouse.ts';
 import type { FixedRateResult } from './fixed-rate.ts';
 import { generatorLagged, MAX_SEND_LAG_P99_MS } from './fixed-rate-validity.ts';
@@ -91,10 +91,13 @@ type Runner = (session: Session, info: ScenarioInfo) => Promise<Prepared>;
 
 /**
  * Measures every prepared scenario in interleaved rounds: a warm-up each, then round after round one run of each
- * (in turn, the order reversed every other round), so that drift on a shared machine reaches all scenarios alike and
- * the ratios between them hold. The medians of the runs are reported.
+ * (in SCHEDULE's order, reversed every other round), so that drift on a shared machine reaches all scenarios alike
+ * and each floor is measured next to the scenarios compared with it. The medians of the runs are reported; ratios
+ * are taken round by round (goals.ts).
  */
-async function measureAll(session: Session, prepared: Prepared[]): Promise<Map<string, ScenarioResult>> {
+async function measureAll(session: Session, unordered: Prepared[]): Promise<Map<string, ScenarioResult>> {
+  const place = (p: Prepared) => (SCHEDULE.includes(p.info.id) ? SCHEDULE.indexOf(p.info.id) : SCHEDULE.length);
+  const prepared = [...unordered].sort((a, b) => place(a) - place(b));
   const { options, saturator } = session;
   const runs = new Map<string, LoadResult[]>(prepared.map((p) => [p.info.id, []]));
   const failed = new Map<string, string>();

@@ -20,7 +20,7 @@ export function generatedSection(report: BenchReport, chartPath: string): string
   lines.push(`- Versions: ${Object.entries(report.versions).map(([k, v]) => `${k} ${v}`).join(', ')}.`);
   const s = report.settings;
   lines.push(
-    `- Method: ${s.loadGenerator}, ${s.connections} keep-alive connections. Every server is started first, all pinned to the server core and idle except during their own runs; each gets a ${s.warmupS} s warm-up, then ${s.runs} rounds run each scenario once for ${s.durationS} s (the order reversed every other round), so drift on a shared machine reaches all scenarios alike; the figures are the medians of each scenario's runs. ${s.pinning}`,
+    `- Method: ${s.loadGenerator}, ${s.connections} keep-alive connections. Every server is started first, all pinned to the server core and idle except during their own runs; each gets a ${s.warmupS} s warm-up, then ${s.runs} rounds run each scenario once for ${s.durationS} s, in an order that puts every floor next to the scenarios compared with it (reversed every other round), so drift on a shared machine reaches all scenarios alike. RPS, p50 and p99 are the medians of each scenario's runs; a ratio is the median of the rounds' ratios (the two runs of a round are seconds apart, while this machine's speed moves by tens of percent over minutes). ${s.pinning}`,
   );
   lines.push(`- Gatehouse: ${s.gatehouse}`);
   lines.push(`- Latency at half load: ${s.fixedRate}`);
