@@ -5,7 +5,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import { WalCheckpointer } from './checkpointer.ts';
 import { withStatementCache } from './statement-cache.ts';
-import pg from 'pg';
+import type pg from 'pg';
 import { migrateToLatest, type MigrationReport } from './migrations/index.ts';
 import { SqlStore } from './sql-store.ts';
 import type { Database } from './tables.ts';
@@ -31,7 +31,7 @@ export interface OpenedStore {
 export const SQLITE_FILE_NAME = 'gatehouse.db';
 
 export async function openStore(options: StoreOptions): Promise<OpenedStore> {
-  const { store, location, sqlite } = options.databaseUrl ? openPostgres(options.databaseUrl) : openSqlite(options);
+  const { store, location, sqlite } = options.databaseUrl ? await openPostgres(options.databaseUrl) : openSqlite(options);
   try {
     const migrate = () => migrateToLatest(store.db as Kysely<unknown>, store.dialect);
     const migrations = options.migrate === false ? { applied: [] } : sqlite ? await migrateLocked(sqlite, migrate) : await migrate();
@@ -109,15 +109,17 @@ function logStoreError(error: unknown): void {
 
 // int8 (bigint) columns hold epoch milliseconds, which fit a JS number; parse them as numbers.
 const INT8_OID = 20;
-const pgTypes = {
-  getTypeParser(oid: number, format?: 'text' | 'binary') {
-    if (oid === INT8_OID) return (value: string) => Number(value);
-    return pg.types.getTypeParser(oid, format as 'text');
-  },
-} as unknown as pg.CustomTypesConfig;
 
-function openPostgres(url: string): { store: SqlStore; location: string; sqlite?: undefined } {
-  const pool = new pg.Pool({ connectionString: url, types: pgTypes, max: 10 });
+async function openPostgres(url: string): Promise<{ store: SqlStore; location: string; sqlite?: undefined }> {
+  // Loaded only here: a node on SQLite never loads the PostgreSQL driver.
+  const { default: pgModule } = await import('pg');
+  const pgTypes = {
+    getTypeParser(oid: number, format?: 'text' | 'binary') {
+      if (oid === INT8_OID) return (value: string) => Number(value);
+      return pgModule.types.getTypeParser(oid, format as 'text');
+    },
+  } as unknown as pg.CustomTypesConfig;
+  const pool = new pgModule.Pool({ connectionString: url, types: pgTypes, max: 10 });
   // An idle client that loses its connection must not crash the process; the next query reports it.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
