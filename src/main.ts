@@ -184,8 +184,12 @@ export async function start(options: StartOptions | GatewayStartOptions): Promis
   let sweep: NodeJS.Timeout | undefined;
   let revocationFeed: RevocationFeed | undefined;
   let changePoller: ChangeLogPoller | undefined;
-  /** The gateway as callers reach it; read late, since the gateway listens after the servers are built. */
-  const gatewayPublicUrl = () => config.gateway.publicUrl?.replace(/\/$/, '') ?? urlOf(servers.gateway as Server, config.gateway.host);
+  /**
+   * The gateway as callers reach it; read late, since the gateway listens after the servers are built, and then kept:
+   * every JWT names it as issuer, and asking the socket for its port each time was 2% of a JWT request (bench).
+   */
+  let publicUrl: string | undefined;
+  const gatewayPublicUrl = () => (publicUrl ??= config.gateway.publicUrl?.replace(/\/$/, '') ?? urlOf(servers.gateway as Server, config.gateway.host));
   try {
     // Before this node loads anything: whatever commits after this point reaches it through the log.
     changePoller = new ChangeLogPoller({ store, changes, origin, clock, intervalMs: config.cluster.changePollIntervalMs, onError: (error) => log.error('change log poll failed', error) });

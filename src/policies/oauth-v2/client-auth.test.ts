@@ -140,3 +140,32 @@ describe('client authentication by registered method', () => {
     expect(fault).toMatchObject({ status: 401, body: { error: 'invalid_client', error_description: expect.stringContaining('cannot check client assertions') } });
   });
 });
+
+describe('a client secret that matched before', () => {
+  it('is accepted again, and any other secret is still refused, before and after', async () => {
+    const key = keyRecord({ clientId: 'memo-client', secretHash: hashSecret(SECRET) });
+    const memoDeps = { ...deps, keys: { find: async (id: string) => (id === key.clientId ? key : undefined) } };
+    const run = async (secret: string) => {
+      const { context, form } = request({ grant_type: 'client_credentials' }, basic('memo-client', secret));
+      return authenticateClient(context, form, 'rfc6749', memoDeps).then(() => 'ok', (error: { status?: number }) => error.status);
+    };
+    expect(await run('not-the-secret-0123456')).toBe(401);
+    expect(await run(SECRET)).toBe('ok');
+    expect(await run(SECRET)).toBe('ok');
+    expect(await run(`${SECRET}x`)).toBe(401);
+    expect(await run(SECRET.slice(0, -1))).toBe(401);
+  });
+
+  it('is refused once the credential has a new secret (a new key record)', async () => {
+    let key = keyRecord({ clientId: 'rotated-client', secretHash: hashSecret(SECRET) });
+    const rotatedDeps = { ...deps, keys: { find: async (id: string) => (id === key.clientId ? key : undefined) } };
+    const run = async (secret: string) => {
+      const { context, form } = request({ grant_type: 'client_credentials' }, basic('rotated-client', secret));
+      return authenticateClient(context, form, 'rfc6749', rotatedDeps).then(() => 'ok', (error: { status?: number }) => error.status);
+    };
+    expect(await run(SECRET)).toBe('ok');
+    key = keyRecord({ clientId: 'rotated-client', secretHash: hashSecret('the-new-secret-0123456') });
+    expect(await run(SECRET)).toBe(401);
+    expect(await run('the-new-secret-0123456')).toBe('ok');
+  });
+});
