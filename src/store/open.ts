@@ -8,6 +8,7 @@ import { withStatementCache } from './statement-cache.ts';
 import type pg from 'pg';
 import { migrateToLatest, type MigrationReport } from './migrations/index.ts';
 import { SqlStore } from './sql-store.ts';
+import { sqliteTokenRowWriter } from './sql/token-writer.ts';
 import type { Database } from './tables.ts';
 
 export interface StoreOptions {
@@ -98,7 +99,8 @@ function openSqlite(options: StoreOptions): { store: SqlStore; location: string;
   // The worker makes a last checkpoint and closes its connection before the store closes its own, so that nothing
   // touches the file once close() has returned.
   const beforeClose = checkpointer ? () => checkpointer.close() : undefined;
-  return { store: new SqlStore(db, 'sqlite', beforeClose ? { beforeClose } : {}), location: `SQLite ${file}`, sqlite: database };
+  const tokenWriter = sqliteTokenRowWriter(database);
+  return { store: new SqlStore(db, 'sqlite', beforeClose ? { beforeClose, tokenWriter } : { tokenWriter }), location: `SQLite ${file}`, sqlite: database };
 }
 
 /** Background store work (WAL checkpoints) has no caller to fail: it reports in the server's log format. */

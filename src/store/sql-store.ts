@@ -9,14 +9,15 @@ import { SqlChangeLog } from './sql/change-log.ts';
 import { SqlDevelopers } from './sql/developers.ts';
 import { SqlKeyValueMaps } from './sql/key-value-maps.ts';
 import { SqlOAuthTokens } from './sql/oauth-tokens.ts';
+import type { TokenRowWriter } from './sql/token-writer.ts';
 import { SqlProducts } from './sql/products.ts';
 import { SqlSessions } from './sql/sessions.ts';
 import { SqlSigningKeys } from './sql/signing-keys.ts';
 import { SqlPersonalTokens, SqlUsers } from './sql/users.ts';
 import type { Db } from './sql/shared.ts';
 
-/** `root`: the store's own repositories, outside any transaction (token writes may then be grouped). */
-function repositories(db: Db, root = false): Repositories {
+/** `root`: the store's own repositories, outside any transaction (token writes may then be grouped, and written by `writer`). */
+function repositories(db: Db, root = false, writer?: TokenRowWriter): Repositories {
   return {
     users: new SqlUsers(db),
     personalTokens: new SqlPersonalTokens(db),
@@ -27,7 +28,7 @@ function repositories(db: Db, root = false): Repositories {
     developers: new SqlDevelopers(db),
     apps: new SqlApps(db),
     credentials: new SqlCredentials(db),
-    oauthTokens: new SqlOAuthTokens(db, { group: root }),
+    oauthTokens: new SqlOAuthTokens(db, { group: root, writer: root ? writer : undefined }),
     keyValueMaps: new SqlKeyValueMaps(db),
     audit: new SqlAudit(db),
     changeLog: new SqlChangeLog(db),
@@ -52,8 +53,11 @@ export class SqlStore implements Store {
   readonly #db: Kysely<Database>;
   readonly #beforeClose: (() => Promise<void>) | undefined;
 
-  /** `beforeClose`: work that must end before the connection closes (SQLite's checkpoint worker). */
-  constructor(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', options: { beforeClose?: () => Promise<void> } = {}) {
+  /**
+   * `beforeClose`: work that must end before the connection closes (SQLite's checkpoint worker). `tokenWriter`: writes
+   * grouped token rows without Kysely (SQLite).
+   */
+  constructor(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', options: { beforeClose?: () => Promise<void>; tokenWriter?: TokenRowWriter } = {}) {
     this.#db = db;
     this.dialect = dialect;
     this.#beforeClose = options.beforeClose;
@@ -71,7 +75,7 @@ export class SqlStore implements Store {
       keyValueMaps: this.keyValueMaps,
       audit: this.audit,
       changeLog: this.changeLog,
-    } = repositories(db, true));
+    } = repositories(db, true, options.tokenWriter));
   }
 
   /** The Kysely handle, for migrations and tests. */

@@ -2,6 +2,7 @@
 import type { OAuthTokenKind, OAuthTokenRecord, OAuthTokenRepository } from '../store.ts';
 import type { OAuthTokensTable } from '../tables.ts';
 import { num, numOrNull, parseJson, rethrowUnique, type Db } from './shared.ts';
+import type { TokenRowWriter } from './token-writer.ts';
 
 function toToken(row: OAuthTokensTable): OAuthTokenRecord {
   return {
@@ -55,6 +56,7 @@ interface Waiting {
 export class SqlOAuthTokens implements OAuthTokenRepository {
   readonly #db: Db;
   readonly #group: boolean;
+  readonly #writer: TokenRowWriter | undefined;
   #waiting: Waiting[] = [];
 
   /**
@@ -63,9 +65,11 @@ export class SqlOAuthTokens implements OAuthTokenRepository {
    * endpoint under load writes far fewer WAL pages and makes one round trip instead of many. Never inside a
    * transaction, whose writes must stay in it.
    */
-  constructor(db: Db, options: { group?: boolean } = {}) {
+  /** `writer`: writes a group without Kysely where the store allows it (SQLite; see token-writer.ts). */
+  constructor(db: Db, options: { group?: boolean; writer?: TokenRowWriter | undefined } = {}) {
     this.#db = db;
     this.#group = options.group ?? false;
+    this.#writer = options.writer;
   }
 
   insert(token: OAuthTokenRecord): Promise<void> {
@@ -90,8 +94,11 @@ export class SqlOAuthTokens implements OAuthTokenRepository {
     for (let start = 0; start < waiting.length; start += MAX_GROUP) {
       const group = waiting.slice(start, start + MAX_GROUP);
       try {
-        if (group.length === 1) await this.#insertOne((group[0] as Waiting).row);
-        else await this.#db.insertInto('oauth_tokens').values(group.map((w) => w.row)).execute();
+        const rows = group.map((w) => w.row);
+        if (!this.#writer?.tryInsertAll(rows)) {
+          if (group.length === 1) await this.#insertOne(rows[0] as OAuthTokensTable);
+          else await this.#db.insertInto('oauth_tokens').values(rows).execute();
+        }
         for (const w of group) w.resolve();
       } catch {
         // One row spoiled the group (a replayed client assertion's id, say): each row on its own, in the order they
