@@ -142,13 +142,16 @@ describe('client authentication by registered method', () => {
 });
 
 describe('a client secret that matched before', () => {
+  /** Authenticates `clientId` with `secret` against whatever key record `current()` holds now: 'ok' or the status. */
+  const authenticateAs = async (clientId: string, secret: string, current: () => KeyRecord) => {
+    const { context, form } = request({ grant_type: 'client_credentials' }, basic(clientId, secret));
+    const keys = { find: async (id: string) => (id === clientId ? current() : undefined) };
+    return authenticateClient(context, form, 'rfc6749', { ...deps, keys }).then(() => 'ok', (error: { status?: number }) => error.status);
+  };
+
   it('is accepted again, and any other secret is still refused, before and after', async () => {
     const key = keyRecord({ clientId: 'memo-client', secretHash: hashSecret(SECRET) });
-    const memoDeps = { ...deps, keys: { find: async (id: string) => (id === key.clientId ? key : undefined) } };
-    const run = async (secret: string) => {
-      const { context, form } = request({ grant_type: 'client_credentials' }, basic('memo-client', secret));
-      return authenticateClient(context, form, 'rfc6749', memoDeps).then(() => 'ok', (error: { status?: number }) => error.status);
-    };
+    const run = (secret: string) => authenticateAs('memo-client', secret, () => key);
     expect(await run('not-the-secret-0123456')).toBe(401);
     expect(await run(SECRET)).toBe('ok');
     expect(await run(SECRET)).toBe('ok');
@@ -158,11 +161,7 @@ describe('a client secret that matched before', () => {
 
   it('is refused once the credential has a new secret (a new key record)', async () => {
     let key = keyRecord({ clientId: 'rotated-client', secretHash: hashSecret(SECRET) });
-    const rotatedDeps = { ...deps, keys: { find: async (id: string) => (id === key.clientId ? key : undefined) } };
-    const run = async (secret: string) => {
-      const { context, form } = request({ grant_type: 'client_credentials' }, basic('rotated-client', secret));
-      return authenticateClient(context, form, 'rfc6749', rotatedDeps).then(() => 'ok', (error: { status?: number }) => error.status);
-    };
+    const run = (secret: string) => authenticateAs('rotated-client', secret, () => key);
     expect(await run(SECRET)).toBe('ok');
     key = keyRecord({ clientId: 'rotated-client', secretHash: hashSecret('the-new-secret-0123456') });
     expect(await run(SECRET)).toBe(401);
