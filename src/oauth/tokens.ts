@@ -1,9 +1,10 @@
 // OAuth tokens. Opaque access tokens: their row's time-ordered id and 32 random bytes, stored under a key made of that
 // id and the token's SHA-256 (token-keys.ts) with one write, verified from an LRU cache. JWT access tokens (RFC 9068):
-// signed with the current signing key, stored too (by a key made from their jti, for revocation and introspection), verified from their signature and claims without a store read; revoked ones are
-// refused from an in-memory set that a start fills from the store and the revocation feed keeps up to date. Refresh tokens are always opaque and rotate: each refresh marks the old one used and issues the next pair of its grant chain
-// (family); presenting a used refresh token again revokes the whole family (RFC 6819 §5.2.2.3, OAuth 2.0 Security
-// BCP §4.14.2).
+// signed with the current signing key, stored too (under a key made from their jti, for revocation and
+// introspection), verified from their signature and claims without a store read; revoked ones are refused from an
+// in-memory set that a start fills from the store and the revocation feed keeps up to date. Refresh tokens are always
+// opaque and rotate: each refresh marks the old one used and issues the next pair of its grant chain (family);
+// presenting a used refresh token again revokes the whole family (RFC 6819 §5.2.2.3, OAuth 2.0 Security BCP §4.14.2).
 import type { AccessTokenFormat, IssuedRefreshToken, IssuedToken, IssuedTokenPair, KeyRecord, RefreshTokenInfo, ResourceOwner, TokenInfo, TokenService } from '../policies/policy.ts';
 import type { OAuthTokenKind, OAuthTokenRecord, Repositories } from '../store/index.ts';
 import type { Clock } from '../util/clock.ts';
@@ -56,7 +57,7 @@ function toRefreshInfo(record: OAuthTokenRecord & { familyId: string }): Refresh
 /** A verified JWT access token: what it grants, the hash of its id (for revocation), its grant chain, its key's kid. */
 interface VerifiedJwt {
   readonly info: TokenInfo;
-  readonly jtiHash: string;
+  readonly jtiKey: string;
   readonly familyId: string | null;
   readonly expiresAt: number | null;
   readonly kid: string;
@@ -197,7 +198,7 @@ export class OpaqueTokens implements TokenService {
     const read = tokenInfoFromClaims(checked.claims, { issuer, audience: issuer });
     if (!read) return undefined;
     const { jti, familyId, ...info } = read;
-    return { info, jtiHash: jwtKey(jti), familyId, expiresAt: info.expiresAt, kid: String(checked.header.kid) };
+    return { info, jtiKey: jwtKey(jti), familyId, expiresAt: info.expiresAt, kid: String(checked.header.kid) };
   }
 
   /** Writes one token; only its hash is stored. */
@@ -275,7 +276,7 @@ export class OpaqueTokens implements TokenService {
       const verified = await this.#verifiedJwt(token);
       if (!verified) return undefined;
       const { info, familyId } = verified;
-      const revoked = this.#revokedJwts.has(verified.jtiHash) || (familyId !== null && this.#revokedFamilies.has(familyId));
+      const revoked = this.#revokedJwts.has(verified.jtiKey) || (familyId !== null && this.#revokedFamilies.has(familyId));
       return revoked ? { ...info, revoked } : info;
     }
     // Keyed by the token itself, as the JWT cache is: hashing it on every call cost more than the rest of the step
@@ -297,7 +298,7 @@ export class OpaqueTokens implements TokenService {
       // Only a JWT this issuer signed names a token of ours; anything else revokes nothing (RFC 7009 §2.2).
       const verified = await this.#verifiedJwt(token);
       if (!verified) return false;
-      const hash = verified.jtiHash;
+      const hash = verified.jtiKey;
       this.#rememberRevoked(hash, verified.expiresAt);
       const record = await this.#store.oauthTokens.getByHash(hash);
       return record !== undefined && record.revokedAt === null && (await this.#store.oauthTokens.revoke(record.id, this.#clock.now()));

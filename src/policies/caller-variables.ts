@@ -36,19 +36,23 @@ export function callerVariables(key: KeyRecord, product: ProductGrant): Array<[s
   return entries;
 }
 
-const layers = new WeakMap<KeyRecord, Map<ProductGrant, VariableLayer>>();
-
 /**
- * callerVariables as a layer for FlowContext.setAll, made once per key record and product (both are cached objects,
- * made afresh when the credential, its app, developer or product changes), so a call sets them by reference.
+ * A layer of variables for FlowContext.setAll, made by `make` once per key record and product (both are cached
+ * objects, made afresh when the credential, its app, developer or product changes), so a call sets them by reference.
  */
-export function callerLayer(key: KeyRecord, product: ProductGrant): VariableLayer {
-  let byProduct = layers.get(key);
-  if (!byProduct) layers.set(key, (byProduct = new Map()));
-  let layer = byProduct.get(product);
-  if (!layer) byProduct.set(product, (layer = new Map(callerVariables(key, product))));
-  return layer;
+export function layerPerCredential(make: (key: KeyRecord, product: ProductGrant) => VariableLayer): (key: KeyRecord, product: ProductGrant) => VariableLayer {
+  const made = new WeakMap<KeyRecord, Map<ProductGrant, VariableLayer>>();
+  return (key, product) => {
+    let byProduct = made.get(key);
+    if (!byProduct) made.set(key, (byProduct = new Map()));
+    let layer = byProduct.get(product);
+    if (!layer) byProduct.set(product, (layer = make(key, product)));
+    return layer;
+  };
 }
+
+/** callerVariables as a layer, made once per credential and product. */
+export const callerLayer = layerPerCredential((key, product) => new Map(callerVariables(key, product)));
 
 /** The caller of a call made with this credential, covered by this product. */
 export function callerOf(key: KeyRecord, product: ProductGrant, scopes?: readonly string[]): Caller {

@@ -98,9 +98,8 @@ function openSqlite(options: StoreOptions): { store: SqlStore; location: string;
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
   // The worker makes a last checkpoint and closes its connection before the store closes its own, so that nothing
   // touches the file once close() has returned.
-  const beforeClose = checkpointer ? () => checkpointer.close() : undefined;
-  const tokenWriter = sqliteTokenRowWriter(database);
-  return { store: new SqlStore(db, 'sqlite', beforeClose ? { beforeClose, tokenWriter } : { tokenWriter }), location: `SQLite ${file}`, sqlite: database };
+  const store = new SqlStore(db, 'sqlite', { tokenWriter: sqliteTokenRowWriter(database), ...(checkpointer ? { beforeClose: () => checkpointer.close() } : {}) });
+  return { store, location: `SQLite ${file}`, sqlite: database };
 }
 
 /** Background store work (WAL checkpoints) has no caller to fail: it reports in the server's log format. */

@@ -28,7 +28,7 @@ function repositories(db: Db, root = false, writer?: TokenRowWriter): Repositori
     developers: new SqlDevelopers(db),
     apps: new SqlApps(db),
     credentials: new SqlCredentials(db),
-    oauthTokens: new SqlOAuthTokens(db, { group: root, writer: root ? writer : undefined }),
+    oauthTokens: new SqlOAuthTokens(db, { group: root, writer }),
     keyValueMaps: new SqlKeyValueMaps(db),
     audit: new SqlAudit(db),
     changeLog: new SqlChangeLog(db),

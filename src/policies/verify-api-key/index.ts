@@ -1,10 +1,10 @@
 // The verify-api-key policy (Apigee VerifyAPIKey): the key (a credential's client id) must be live, its app and
 // developer in good standing, and one of its products must cover this API, path and method (apigee-model.md §1.6-1.7).
 import { Type } from '@sinclair/typebox';
-import { callerOf, callerVariables } from '../caller-variables.ts';
+import { callerOf, callerVariables, layerPerCredential } from '../caller-variables.ts';
 import { keyRefusal } from '../key-refusal.ts';
 import { coveringProduct } from '../product-match.ts';
-import { StepFault, type KeyRecord, type PolicyDefinition, type ProductGrant, type StepFunction, type VariableLayer, type VariableValue } from '../policy.ts';
+import { StepFault, type KeyRecord, type PolicyDefinition, type StepFunction, type VariableValue } from '../policy.ts';
 
 export const VerifyApiKeyConfig = Type.Object(
   {
@@ -75,24 +75,15 @@ export const verifyApiKey: PolicyDefinition<typeof VerifyApiKeyConfig> = {
     const prefix = `verifyapikey.${placement.stepName}.`;
     const failed = `${prefix}failed`;
     // A credential's variables are the same on every call it covers: computed once per cached key record and product.
-    const cache = new WeakMap<KeyRecord, Map<ProductGrant, VariableLayer>>();
-
-    function variablesFor(key: KeyRecord, product: ProductGrant): VariableLayer {
-      let byProduct = cache.get(key);
-      if (!byProduct) cache.set(key, (byProduct = new Map()));
-      let entries = byProduct.get(product);
-      if (!entries) {
-        const plain = callerVariables(key, product);
-        entries = new Map<string, VariableValue>([
-          ...plain,
-          ...plain.map(([name, value]) => [`${prefix}${name}`, value] as const),
-          [`${prefix}status`, 'approved'],
-          [`${prefix}expires_at`, key.expiresAt ?? -1],
-        ]);
-        byProduct.set(product, entries);
-      }
-      return entries;
-    }
+    const variablesFor = layerPerCredential((key, product) => {
+      const plain = callerVariables(key, product);
+      return new Map<string, VariableValue>([
+        ...plain,
+        ...plain.map(([name, value]) => [`${prefix}${name}`, value] as const),
+        [`${prefix}status`, 'approved'],
+        [`${prefix}expires_at`, key.expiresAt ?? -1],
+      ]);
+    });
 
     function refuse(context: Parameters<StepFunction>[0], fault: { code: string; faultName: string; apigeeCode: string; message: string }): never {
       context.set(failed, true);

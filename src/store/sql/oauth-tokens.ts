@@ -63,9 +63,9 @@ export class SqlOAuthTokens implements OAuthTokenRepository {
    * `group`: inserts that arrive in the same turn of the event loop are written by one multi-row INSERT, committed
    * once, and each caller's promise settles after that commit (group commit: as durable as one at a time). A token
    * endpoint under load writes far fewer WAL pages and makes one round trip instead of many. Never inside a
-   * transaction, whose writes must stay in it.
+   * transaction, whose writes must stay in it. `writer`: writes a group without Kysely where the store allows it
+   * (SQLite; see token-writer.ts).
    */
-  /** `writer`: writes a group without Kysely where the store allows it (SQLite; see token-writer.ts). */
   constructor(db: Db, options: { group?: boolean; writer?: TokenRowWriter | undefined } = {}) {
     this.#db = db;
     this.#group = options.group ?? false;
