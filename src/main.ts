@@ -103,9 +103,6 @@ interface ControlSurfaces {
   applied: ApplyResult | undefined;
 }
 
-/** A gateway node's analytics have no reader (traffic reports are the `start` node's), so they are not kept. */
-const DISCARDED_ANALYTICS: AnalyticsSink = { write() {} };
-
 /** A node's id in the change log: unique per process, and telling an operator which process wrote a notice. */
 function newOrigin(role: Role): string {
   return `${role}:${hostname()}:${process.pid}:${randomToken(6)}`;
@@ -268,7 +265,8 @@ export async function start(options: StartOptions | GatewayStartOptions): Promis
       ['/.well-known/openid-configuration', metadata],
       ...(signingKeys ? [['/.well-known/jwks.json', () => signingKeys.jwks()] as const] : []),
     ]);
-    const sink = analytics ? offHotPath(analytics, (error) => log.error('analytics sink failed', error)) : DISCARDED_ANALYTICS;
+    // A gateway node's analytics have no reader (traffic reports are the `start` node's), so none are kept or built.
+    const sink = analytics ? offHotPath(analytics, (error) => log.error('analytics sink failed', error)) : undefined;
     servers.gateway = createGatewayServer({ runtime, health, clock, analytics: sink, log, wellKnown, relaySecret });
     // The gateway serves first: its deployments are loaded, and traffic need not wait while the management API and
     // the hub compile their schemas and load their modules (about half a second; bench "ready" times).

@@ -39,6 +39,11 @@ export interface CompiledApi {
    * the client as it arrives, without a stream object of its own in between (the fastest way undici offers).
    */
   readonly streamsTargetDirectly: boolean;
+  /**
+   * True when the revision has no steps at all, only a target: a plain proxy. The gateway then relays the call at
+   * once, without running the (empty) flows; fault rules still shape a target failure.
+   */
+  readonly passesThrough: boolean;
 }
 
 export interface CompileDeps {
@@ -119,10 +124,10 @@ class Compiler {
   }
 }
 
-/** Compiles a revision for the gateway; throws `api.invalid` listing every problem with its place in the spec. */
 /** Paths the gateway answers itself; an API there would never be reached. */
 const RESERVED_PATHS = new Set(['/healthz', '/readyz']);
 
+/** Compiles a revision for the gateway; throws `api.invalid` listing every problem with its place in the spec. */
 export function compileApi(spec: ApiSpec, revision: number, deps: CompileDeps): CompiledApi {
   const c = new Compiler(deps, spec.name);
   if (RESERVED_PATHS.has(spec.basePath)) c.problems.push({ path: '/basePath', message: `${spec.basePath} is reserved for the gateway's health checks` });
@@ -154,6 +159,7 @@ export function compileApi(spec: ApiSpec, revision: number, deps: CompileDeps): 
       details: { errors: c.problems },
     });
   }
+  const streamsTargetDirectly = spec.target !== undefined && [preFlow, postFlow, ...flows].every((flow) => flow.response.length === 0);
   return {
     identity: { name: spec.name, revision, basePath: spec.basePath },
     spec,
@@ -164,6 +170,7 @@ export function compileApi(spec: ApiSpec, revision: number, deps: CompileDeps): 
     postFlow,
     faultRules,
     defaultFaultRule,
-    streamsTargetDirectly: spec.target !== undefined && [preFlow, postFlow, ...flows].every((flow) => flow.response.length === 0),
+    streamsTargetDirectly,
+    passesThrough: streamsTargetDirectly && [preFlow, postFlow, ...flows].every((flow) => flow.request.length === 0),
   };
 }

@@ -51,9 +51,13 @@ function readAll(stream: Readable, what: string): Promise<Buffer> {
   });
 }
 
-function headerValue(headers: Headers, name: string): string | undefined {
-  const value = headers[name.toLowerCase()];
+/** A header's value as one string: several values read as one, comma-joined. */
+export function headerText(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(',') : value;
+}
+
+function headerValue(headers: Headers, name: string): string | undefined {
+  return headerText(headers[name.toLowerCase()]);
 }
 
 /** Header access both views share: names are lower case, several values read as one comma-joined string. */
@@ -202,14 +206,20 @@ export class GatewayResponse extends MessageHeaders implements ResponseView {
   }
 }
 
-/** Where the target's answer goes when it is streamed straight to the client (CompiledApi.streamsTargetDirectly). */
+/**
+ * Where the target's answer goes when it is streamed straight to the client (CompiledApi.streamsTargetDirectly): the
+ * target relays it (TargetClient.relay) and tells this of the head and of the end.
+ */
 export interface DirectResponse {
+  /** When the request went to the target (for the target latency). */
+  sentAt: number;
   /** Writes the response head (adding the call's own headers) and answers where the body goes. */
   head(status: number, headers: Headers): Writable;
-  /** True once the head was written: the call's answer is on its way, and a failure can only cut it short. */
-  readonly started: boolean;
-  /** Cuts the answer short (the target failed mid-body). */
-  abort(): void;
+  /**
+   * The relay is over: the body is through, or `error` ended it. Before the head, the call is still to be answered
+   * (with the target's fault); after it, the answer can only be cut short, as a proxy must.
+   */
+  done(error: Error | undefined): void;
 }
 
 export interface ApiIdentity {

@@ -9,22 +9,43 @@ export interface FlowHooks {
   onUnexpected(error: unknown, context: MessageContext): void;
 }
 
-async function runSteps(steps: readonly CompiledStep[], context: MessageContext, stopWhenResponded: boolean): Promise<void> {
-  for (const step of steps) {
-    if (stopWhenResponded && context.responded) return;
+/**
+ * Runs steps in order from `from`. Steps that finish at once are not awaited: an await costs a promise and a turn of
+ * the queue even for a step that is already done. Returns undefined when every step finished at once, else a promise
+ * of the rest.
+ */
+function runSteps(steps: readonly CompiledStep[], context: MessageContext, stopWhenResponded: boolean, from = 0): Promise<void> | undefined {
+  for (let i = from; i < steps.length; i++) {
+    if (stopWhenResponded && context.responded) return undefined;
+    const step = steps[i] as CompiledStep;
     if (step.condition && !step.condition(context.read)) continue;
+    let pending: void | Promise<void>;
     try {
-      await step.run(context);
+      pending = step.run(context);
     } catch (error) {
-      if (step.continueOnError && error instanceof StepFault) {
-        // Apigee: continueOnError keeps the flow going and records the failure in `<policy>.<step>.failed`.
-        context.set(`${step.policy}.${step.name}.failed`, true);
-        context.set(`${step.policy}.${step.name}.fault.name`, error.faultName);
-        continue;
-      }
-      throw error;
+      stepFailed(step, context, error);
+      continue;
+    }
+    if (pending) {
+      const next = i + 1;
+      return pending.then(
+        () => runSteps(steps, context, stopWhenResponded, next),
+        (error: unknown) => {
+          stepFailed(step, context, error);
+          return runSteps(steps, context, stopWhenResponded, next);
+        },
+      );
     }
   }
+  return undefined;
+}
+
+/** A step failed: the flow goes on when the step says continueOnError and this is a fault; otherwise this throws. */
+function stepFailed(step: CompiledStep, context: MessageContext, error: unknown): void {
+  if (!step.continueOnError || !(error instanceof StepFault)) throw error;
+  // Apigee: continueOnError keeps the flow going and records the failure in `<policy>.<step>.failed`.
+  context.set(`${step.policy}.${step.name}.failed`, true);
+  context.set(`${step.policy}.${step.name}.fault.name`, error.faultName);
 }
 
 function matchFlow(api: CompiledApi, context: MessageContext): CompiledFlow | undefined {
@@ -32,33 +53,39 @@ function matchFlow(api: CompiledApi, context: MessageContext): CompiledFlow | un
   return undefined;
 }
 
-export async function runApi(api: CompiledApi, context: MessageContext, hooks: FlowHooks): Promise<void> {
+/**
+ * Runs the call through the API. Resolves true when the target's answer is being relayed straight to the client
+ * (`context.direct`, which then hears of the end), false when the answer is in `context.response`, to be sent.
+ */
+export async function runApi(api: CompiledApi, context: MessageContext, hooks: FlowHooks): Promise<boolean> {
   let flow: CompiledFlow | undefined;
+  let pending: Promise<void> | undefined;
   try {
-    // Empty lists are skipped without an await: each await of an async call costs a promise and a turn of the queue.
-    if (api.preFlow.request.length > 0) await runSteps(api.preFlow.request, context, true);
+    if ((pending = runSteps(api.preFlow.request, context, true))) await pending;
     // The flow is chosen once, after the preFlow, and serves the request and the response alike.
     flow = api.flows.length > 0 ? matchFlow(api, context) : undefined;
-    if (flow && flow.request.length > 0) await runSteps(flow.request, context, true);
-    if (api.postFlow.request.length > 0) await runSteps(api.postFlow.request, context, true);
+    if (flow && (pending = runSteps(flow.request, context, true))) await pending;
+    if ((pending = runSteps(api.postFlow.request, context, true))) await pending;
     if (!context.responded) {
       if (api.target && context.direct) {
         // No response step could see or change the answer: it goes to the client as it arrives, and that is all.
-        await api.target.stream(context, context.direct);
-        return;
+        api.target.relay(context, context.direct);
+        return true;
       }
       if (api.target) context.response = await api.target.forward(context);
       else context.respond(200); // no target and no step answered: Apigee's NoRoute answers empty
     }
-    if (api.preFlow.response.length > 0) await runSteps(api.preFlow.response, context, false);
-    if (flow && flow.response.length > 0) await runSteps(flow.response, context, false);
-    if (api.postFlow.response.length > 0) await runSteps(api.postFlow.response, context, false);
+    if ((pending = runSteps(api.preFlow.response, context, false))) await pending;
+    if (flow && (pending = runSteps(flow.response, context, false))) await pending;
+    if ((pending = runSteps(api.postFlow.response, context, false))) await pending;
   } catch (error) {
-    await runFault(api, context, error, hooks);
+    await runFaultFlow(api, context, error, hooks);
   }
+  return false;
 }
 
-async function runFault(api: CompiledApi, context: MessageContext, error: unknown, hooks: FlowHooks): Promise<void> {
+/** Answers a fault: renders it, then runs the fault rule that matches (and the default rule when it applies). */
+export async function runFaultFlow(api: CompiledApi, context: MessageContext, error: unknown, hooks: FlowHooks): Promise<void> {
   const { fault, unexpected } = toStepFault(error);
   if (unexpected) hooks.onUnexpected(error, context);
   context.faultName = fault.faultName;

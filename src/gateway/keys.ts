@@ -5,6 +5,7 @@ import type { ProductSpec } from '../model/product.ts';
 import type { KeyLookup, KeyRecord, ProductGrant } from '../policies/policy.ts';
 import type { Repositories } from '../store/index.ts';
 import { Lru } from '../util/lru.ts';
+import type { MaybePromise } from '../util/maybe-promise.ts';
 
 export function productGrant(spec: ProductSpec): ProductGrant {
   const apis = new Map<string, Array<{ path: string; methods?: string[] }> | undefined>();
@@ -26,8 +27,11 @@ const MAX_CLIENT_ID = 200;
 
 export class CachedKeys implements KeyLookup {
   readonly #store: Repositories;
-  /** Known keys only; unknown ids are never cached, so random ids cannot fill memory. */
-  readonly #cache: Lru<string, Promise<KeyRecord | undefined>>;
+  /**
+   * Known keys only; unknown ids are never cached, so random ids cannot fill memory. A key being loaded is cached as
+   * its promise (callers asking meanwhile share one load), and as the record itself once loaded.
+   */
+  readonly #cache: Lru<string, KeyRecord | Promise<KeyRecord | undefined>>;
   readonly #unsubscribe: () => void;
 
   constructor(store: Repositories, changes: ChangeFeed, max = 50_000) {
@@ -36,20 +40,25 @@ export class CachedKeys implements KeyLookup {
     this.#unsubscribe = changes.subscribe((change) => this.#invalidate(change));
   }
 
-  find(clientId: string): Promise<KeyRecord | undefined> {
-    if (clientId.length === 0 || clientId.length > MAX_CLIENT_ID) return Promise.resolve(undefined);
-    let found = this.#cache.get(clientId);
-    if (found) return found;
-    found = this.#load(clientId);
-    this.#cache.set(clientId, found);
-    // Misses and failed loads (store down) are not remembered.
-    found.then(
+  /** The key, at once when it is cached (no promise: a warm call goes on in the same turn). */
+  find(clientId: string): MaybePromise<KeyRecord | undefined> {
+    if (clientId.length === 0 || clientId.length > MAX_CLIENT_ID) return undefined;
+    const cached = this.#cache.get(clientId);
+    if (cached) return cached;
+    const loading = this.#load(clientId);
+    this.#cache.set(clientId, loading);
+    // Misses and failed loads (store down) are not remembered. A change that dropped the entry meanwhile wins.
+    loading.then(
       (key) => {
-        if (!key && this.#cache.get(clientId) === found) this.#cache.delete(clientId);
+        if (this.#cache.get(clientId) !== loading) return;
+        if (key) this.#cache.set(clientId, key);
+        else this.#cache.delete(clientId);
       },
-      () => this.#cache.delete(clientId),
+      () => {
+        if (this.#cache.get(clientId) === loading) this.#cache.delete(clientId);
+      },
     );
-    return found;
+    return loading;
   }
 
   /** How many keys are cached (for tests and metrics). */

@@ -1,9 +1,9 @@
 // Forwards a request to the API's target through pooled keep-alive connections (undici), streaming both ways.
 import { Pool, type Dispatcher } from 'undici';
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Writable } from 'node:stream';
 import { StepFault, type Headers } from '../policies/policy.ts';
 import type { DirectResponse, MessageContext } from './context.ts';
-import { GatewayResponse } from './context.ts';
+import { GatewayResponse, headerText } from './context.ts';
 
 export interface TargetSpec {
   url: string;
@@ -109,7 +109,7 @@ export class TargetClient {
 
   /** Sends the request on; resolves with the target's response, its body still streaming. */
   async forward(context: MessageContext): Promise<GatewayResponse> {
-    const options = this.#requestOptions(context);
+    const options = this.#requestOptions(context, null);
     const started = context.now();
     try {
       const answer = await this.#pool.request(options);
@@ -122,38 +122,36 @@ export class TargetClient {
   }
 
   /**
-   * Sends the request on and writes the answer straight to the client as it arrives (undici's stream(): no stream
-   * object in between). Resolves when the body is through. A failure before the head is a fault like forward()'s; one
-   * after it can only cut the answer short, as a proxy must.
+   * Sends the request on and has the answer written straight to the client as it arrives (undici's stream(): no
+   * stream object in between). Returns at once; `direct` hears of the head, and of the end (an error, if any). The
+   * callback form with `opaque`, like the bare proxy's: no promise and no closure per call.
    */
-  async stream(context: MessageContext, direct: DirectResponse): Promise<void> {
-    const options = this.#requestOptions(context);
-    const started = context.now();
-    try {
-      await this.#pool.stream(options, function writeHead({ statusCode, headers }) {
-        context.targetLatencyMs = context.now() - started;
-        return direct.head(statusCode, forwardableHeaders(headers as Headers));
-      });
-    } catch (error) {
-      context.targetLatencyMs ??= context.now() - started;
-      if (direct.started) return direct.abort();
-      throw targetFault(error, this.#url, this.#timeoutMs);
-    }
+  relay(context: MessageContext, direct: DirectResponse): void {
+    const options = this.#requestOptions(context, direct);
+    direct.sentAt = context.now();
+    this.#pool.stream(options, relayHead, relayDone);
   }
 
-  #requestOptions(context: MessageContext): Dispatcher.RequestOptions {
+  /** The fault a failed call to the target is answered with (the client learns what happened, not where). */
+  faultFor(error: unknown): StepFault {
+    return targetFault(error, this.#url, this.#timeoutMs);
+  }
+
+  #requestOptions<TOpaque>(context: MessageContext, opaque: TOpaque): Dispatcher.RequestOptions<TOpaque> {
     const request = context.request;
-    const headers = forwardableHeaders(request.headers);
     const incoming = request.incoming;
-    const forwardedFor = request.header('x-forwarded-for');
+    // Read by name from the headers object (lower-case already): header() would lower-case each name again.
+    const from = request.headers;
+    const headers = forwardableHeaders(from);
+    const forwardedFor = headerText(from['x-forwarded-for']);
     headers['x-forwarded-for'] = forwardedFor ? `${forwardedFor}, ${request.clientIp}` : request.clientIp;
     // This hop's view: a client could otherwise claim any scheme or host (trusted proxies are a later setting).
     headers['x-forwarded-proto'] = 'encrypted' in incoming.socket ? 'https' : 'http';
-    headers['x-forwarded-host'] = request.header('host') ?? '';
+    headers['x-forwarded-host'] = headerText(from.host) ?? '';
     const suffix = request.pathSuffix;
     const path = `${this.#basePath}${suffix}` || '/';
     const buffered = request.bufferedBody;
-    const hasBody = buffered !== undefined || request.header('content-length') !== undefined || request.header('transfer-encoding') !== undefined;
+    const hasBody = buffered !== undefined || from['content-length'] !== undefined || from['transfer-encoding'] !== undefined;
     // The client's stream goes through a PassThrough: when the upload fails (the target answered early, reset or
     // timed out), undici destroys the body it was given, and that must not be the client's socket, or the
     // gateway's own answer could never reach the client.
@@ -174,8 +172,17 @@ export class TargetClient {
       body: buffered ?? upload ?? null,
       headersTimeout: this.#timeoutMs,
       bodyTimeout: this.#timeoutMs,
+      opaque,
     };
   }
+}
+
+function relayHead({ statusCode, headers, opaque }: Dispatcher.StreamFactoryData<DirectResponse>): Writable {
+  return opaque.head(statusCode, forwardableHeaders(headers as Headers));
+}
+
+function relayDone(error: Error | null, { opaque }: Dispatcher.StreamData<DirectResponse>): void {
+  opaque.done(error ?? undefined);
 }
 
 /** The client learns what happened, not where the backend lives; the origin is in the gateway's log line. */

@@ -31,7 +31,8 @@ export class InFlightResponses {
       const slot = free.pop() ?? slots.length;
       slots[slot] = response;
       (response as Tracked)[SLOT] = slot;
-      response.once('close', untrack);
+      // on(), not once(): 'close' comes once anyway, and once() wraps the listener in a bound function per call.
+      response.on('close', untrack);
     });
   }
 

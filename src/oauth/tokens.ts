@@ -15,6 +15,7 @@ import { StoreResourceOwners, type ResourceOwners } from './resource-owners.ts';
 import type { SigningKeys } from './signing-keys.ts';
 import { jwtKey, newOpaqueToken, tokenKey } from './token-keys.ts';
 import { Lru } from '../util/lru.ts';
+import type { MaybePromise } from '../util/maybe-promise.ts';
 
 /** What JWT access tokens need: the signing keys, and the issuer (also the audience) they name. */
 export interface JwtIssuing {
@@ -168,6 +169,12 @@ export class OpaqueTokens implements TokenService {
     return this.#jwt;
   }
 
+  /** A JWT verified before, while the key that signed it is still published; else undefined. */
+  #verifiedJwtInMemory(token: string): VerifiedJwt | undefined {
+    const seen = this.#verified.get(token);
+    return seen && this.#jwt?.keys.keyFor(seen.kid) === seen.key ? seen.result : undefined;
+  }
+
   /** Verifies a JWT and reads its claims: undefined for a bad signature, an unknown key, another issuer or bad claims. */
   async #verifiedJwt(token: string): Promise<VerifiedJwt | undefined> {
     const jwt = this.#jwt;
@@ -175,8 +182,8 @@ export class OpaqueTokens implements TokenService {
     // A client sends one token many times and a signature check is the dearest part of a call (ES256: ~0.1 ms), so
     // a token verified before is taken from memory while the key that signed it is still published. Keyed by the
     // whole token: any other token, however alike, is verified afresh. Expiry and revocation are checked by callers.
-    const seen = this.#verified.get(token);
-    if (seen && jwt.keys.keyFor(seen.kid) === seen.key) return seen.result;
+    const seen = this.#verifiedJwtInMemory(token);
+    if (seen) return seen;
     const result = await this.#verifyJwtAfresh(jwt, token);
     if (result) {
       const kid = result.kid;
@@ -271,18 +278,27 @@ export class OpaqueTokens implements TokenService {
     return { token, issuedAt: record.issuedAt, expiresAt: record.expiresAt, scope: record.scope, products: record.products };
   }
 
-  async lookupAccessToken(token: string): Promise<TokenInfo | undefined> {
+  /** A token verified or read before is answered at once, not as a promise: a warm call goes on in the same turn. */
+  lookupAccessToken(token: string): MaybePromise<TokenInfo | undefined> {
     if (this.#jwt && looksLikeJwt(token)) {
-      const verified = await this.#verifiedJwt(token);
-      if (!verified) return undefined;
-      const { info, familyId } = verified;
-      const revoked = this.#revokedJwts.has(verified.jtiKey) || (familyId !== null && this.#revokedFamilies.has(familyId));
-      return revoked ? { ...info, revoked } : info;
+      const seen = this.#verifiedJwtInMemory(token);
+      if (seen) return this.#jwtInfo(seen);
+      return this.#verifiedJwt(token).then((verified) => (verified ? this.#jwtInfo(verified) : undefined));
     }
     // Keyed by the token itself, as the JWT cache is: hashing it on every call cost more than the rest of the step
     // (SHA-256 through createHash, ~6 µs; bench --cpu-prof). Tokens are in this process's memory while in use anyway.
     const cached = this.#cache.get(token);
     if (cached) return cached.info;
+    return this.#readAccessToken(token);
+  }
+
+  /** A verified JWT's grant, marked revoked when it or its family was revoked. */
+  #jwtInfo({ info, familyId, jtiKey }: VerifiedJwt): TokenInfo {
+    const revoked = this.#revokedJwts.has(jtiKey) || (familyId !== null && this.#revokedFamilies.has(familyId));
+    return revoked ? { ...info, revoked } : info;
+  }
+
+  async #readAccessToken(token: string): Promise<TokenInfo | undefined> {
     // A revocation that lands while this read is on its way must not be undone by caching what the read saw.
     const epoch = this.#revocations;
     const key = tokenKey(token);

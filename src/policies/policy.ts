@@ -8,6 +8,7 @@ import type { AuthorizationSeals } from '../oauth/authorization-requests.ts';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Counters } from '../counters/counters.ts';
 import type { Clock } from '../util/clock.ts';
+import type { MaybePromise } from '../util/maybe-promise.ts';
 import type { ResponseCacheStore } from './response-cache/store.ts';
 
 /** A flow variable's value; undefined = not set. */
@@ -248,8 +249,11 @@ export interface KeyRecord {
 }
 
 export interface KeyLookup {
-  /** The credential with this client id, or undefined. Cached; invalidated when anything it depends on changes. */
-  find(clientId: string): Promise<KeyRecord | undefined>;
+  /**
+   * The credential with this client id, or undefined. Cached; invalidated when anything it depends on changes. A
+   * cached key is answered at once, not as a promise.
+   */
+  find(clientId: string): MaybePromise<KeyRecord | undefined>;
 }
 
 export interface IssuedToken {
@@ -300,15 +304,16 @@ export interface ResourceOwner {
   readonly email: string;
 }
 
-/** Opaque OAuth tokens: issued with one write, verified from a cache when warm. */
 /** How an access token is made: opaque (random, looked up) or a signed JWT (RFC 9068, verified without a lookup). */
 export type AccessTokenFormat = { readonly kind: 'opaque' } | { readonly kind: 'jwt'; readonly alg: JwsAlgorithm };
 
+/** OAuth tokens: issued with one write, verified from a cache when warm. */
 export interface TokenService {
   /** Whether JWT access tokens can be issued here (they need signing keys, hence the server secret). */
   readonly issuesJwt: boolean;
   issueAccessToken(input: { key: KeyRecord; products: readonly string[]; scope: string; grantType: string; expiresInMs: number | null; endUser?: string | null; format?: AccessTokenFormat }): Promise<IssuedToken>;
-  lookupAccessToken(token: string): Promise<TokenInfo | undefined>;
+  /** The token's grant, or undefined when it is not one of ours. A token in memory is answered at once, not as a promise. */
+  lookupAccessToken(token: string): MaybePromise<TokenInfo | undefined>;
   revokeAccessToken(token: string): Promise<boolean>;
   /** Issues an access token and a refresh token that start a grant chain (family): a new one, or `familyId` (an authorization code's). */
   issueTokenPair(input: { key: KeyRecord; products: readonly string[]; scope: string; grantType: string; endUser: string | null; expiresInMs: number | null; refreshExpiresInMs: number | null; familyId?: string; format?: AccessTokenFormat }): Promise<IssuedTokenPair>;

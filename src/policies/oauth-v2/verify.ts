@@ -6,6 +6,7 @@ import { coveringProduct } from '../product-match.ts';
 import type { FlowContext, KeyRecord, PolicyDeps, ProductGrant, StepFunction, TokenInfo, VariableLayer, VariableValue } from '../policy.ts';
 import type { OAuthV2Config } from './config.ts';
 import { bearerFault } from './errors.ts';
+import { isPromise } from '../../util/maybe-promise.ts';
 
 function presentedToken(context: FlowContext, config: OAuthV2Config): string | undefined {
   if (config.accessToken) {
@@ -44,6 +45,18 @@ function tokenLayer(token: string, info: TokenInfo): VariableLayer {
   return layer;
 }
 
+/** The credential's products that the token was granted (memo per token and credential record: both are cached). */
+const liveByToken = new WeakMap<TokenInfo, { key: KeyRecord; live: ProductGrant[] }>();
+
+function liveProducts(info: TokenInfo, key: KeyRecord): ProductGrant[] {
+  const made = liveByToken.get(info);
+  if (made && made.key === key) return made.live;
+  const granted = new Set(info.products);
+  const live = key.products.filter((p) => granted.has(p.name));
+  liveByToken.set(info, { key, live });
+  return live;
+}
+
 /** Apigee's variables (§2.7). Lookups cache the token's info and keys cache the credential, so both layers are reused. */
 function setVariables(context: FlowContext, token: string, info: TokenInfo, key: KeyRecord, product: ProductGrant): void {
   context.setAll(callerLayer(key, product));
@@ -53,24 +66,24 @@ function setVariables(context: FlowContext, token: string, info: TokenInfo, key:
 
 export function verifyAccessToken(config: OAuthV2Config, deps: PolicyDeps): StepFunction {
   const required = config.scope ? config.scope.trim().split(/\s+/) : [];
-  return async function verifyAccessTokenStep(context) {
-    const token = presentedToken(context, config);
-    if (!token) {
-      throw bearerFault({ error: 'invalid_request', faultName: 'InvalidAccessToken', apigeeCode: 'oauth.v2.InvalidAccessToken', code: 'oauth.missing_token', status: 401, message: `Invalid access token: send Authorization: ${config.accessTokenPrefix} <token>.` });
-    }
-    const info = await deps.tokens.lookupAccessToken(token);
+
+  /** The token is known: is it live, and is its credential? */
+  function withToken(context: FlowContext, token: string, info: TokenInfo | undefined): void | Promise<void> {
     if (!info) throw invalid('Invalid Access Token', 'keymanagement.service.invalid_access_token', 'invalid_access_token');
     if (info.revoked) throw invalid('Access Token not approved: it was revoked.', 'keymanagement.service.access_token_not_approved', 'access_token_not_approved');
     if (info.expiresAt !== null && info.expiresAt <= context.now()) throw invalid('Access Token expired', 'keymanagement.service.access_token_expired', 'access_token_expired', 'oauth.token_expired');
-    const key = await deps.keys.find(info.clientId);
+    const key = deps.keys.find(info.clientId);
+    return isPromise(key) ? key.then((found) => withKey(context, token, info, found)) : withKey(context, token, info, key);
+  }
+
+  /** The credential is known: is it in good standing, and does one of the token's products cover this call? */
+  function withKey(context: FlowContext, token: string, info: TokenInfo, key: KeyRecord | undefined): void {
     const refusal = !key ? 'the credential no longer exists' : key.app.id !== info.appId ? 'the credential now belongs to another app' : keyRefusal(key, context.now());
     if (!key || refusal) {
       throw invalid(`Access Token not approved: ${refusal}.`, 'keymanagement.service.invalid_client-client_id_not_approved', 'access_token_not_approved');
     }
     // The token's products that the credential still holds, approved, now: revoking a subscription stops its tokens.
-    const tokenProducts = new Set(info.products);
-    const live = key.products.filter((p) => tokenProducts.has(p.name));
-    const product = coveringProduct(live, context.api.name, context.request.pathSuffix, context.request.method);
+    const product = coveringProduct(liveProducts(info, key), context.api.name, context.request.pathSuffix, context.request.method);
     if (!product) {
       throw invalid(
         `Invalid API call as no apiproduct match found: none of the token's products (${info.products.join(', ') || 'none'}) covers ${context.request.method} ${context.api.name}${context.request.pathSuffix}.`,
@@ -87,5 +100,15 @@ export function verifyAccessToken(config: OAuthV2Config, deps: PolicyDeps): Step
     }
     setVariables(context, token, info, key, product);
     context.caller = { clientId: key.clientId, appId: key.app.id, appName: key.app.name, developerId: key.developer.id, developerEmail: key.developer.email, product: product.name, scopes: info.scope ? info.scope.split(' ') : [] };
+  }
+
+  // Not async: a warm call (token and credential in memory) is checked in the same turn, without a promise.
+  return function verifyAccessTokenStep(context) {
+    const token = presentedToken(context, config);
+    if (!token) {
+      throw bearerFault({ error: 'invalid_request', faultName: 'InvalidAccessToken', apigeeCode: 'oauth.v2.InvalidAccessToken', code: 'oauth.missing_token', status: 401, message: `Invalid access token: send Authorization: ${config.accessTokenPrefix} <token>.` });
+    }
+    const info = deps.tokens.lookupAccessToken(token);
+    return isPromise(info) ? info.then((found) => withToken(context, token, found)) : withToken(context, token, info);
   };
 }
