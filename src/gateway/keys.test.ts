@@ -5,6 +5,7 @@ import { SYSTEM_ACTOR, type ManageDeps } from '../manage/context.ts';
 import { createDeveloper } from '../manage/developers.ts';
 import { openStore, type SqlStore } from '../store/index.ts';
 import { ManualClock } from '../util/clock.ts';
+import { isPromise } from '../util/maybe-promise.ts';
 import { CachedKeys } from './keys.ts';
 
 let store: SqlStore;
@@ -26,6 +27,25 @@ describe('CachedKeys', () => {
     expect((await keys.find('known-client-0001'))?.app.name).toBe('app');
     expect(keys.size).toBe(1);
     await deps.changes.emit({ kind: 'credential', name: 'known-client-0001' });
+    expect(keys.size).toBe(0);
+    keys.close();
+  });
+
+  it('answers a cached key at once (not a promise), and one load serves callers that ask while it runs', async () => {
+    const keys = new CachedKeys(store, deps.changes);
+    const first = keys.find('known-client-0001');
+    expect(isPromise(first)).toBe(true);
+    expect(keys.find('known-client-0001')).toBe(first);
+    const loaded = await first;
+    expect(keys.find('known-client-0001')).toBe(loaded);
+    keys.close();
+  });
+
+  it('does not cache a load that a change overtook', async () => {
+    const keys = new CachedKeys(store, deps.changes);
+    const loading = keys.find('known-client-0001');
+    await deps.changes.emit({ kind: 'credential', name: 'known-client-0001' });
+    expect((await loading)?.app.name).toBe('app');
     expect(keys.size).toBe(0);
     keys.close();
   });

@@ -630,4 +630,21 @@ describe('analytics', () => {
     expect(records[0]?.targetLatencyMs).toEqual(expect.any(Number));
     expect(records[0]?.totalLatencyMs).toEqual(expect.any(Number));
   });
+
+  it('runs the fault rules of a plain proxy (no steps) when its target is down, and writes one record', async () => {
+    // A plain proxy relays at once, without running its flows; a target failure must still go through fault rules.
+    await deploy({
+      name: 'plain-down',
+      basePath: '/plain-down',
+      target: { url: `http://127.0.0.1:${await closedPort()}` },
+      defaultFaultRule: { steps: [setHeaders('default-rule', { 'x-default-fault': '{fault.name}' })] },
+    });
+    const res = await get('/plain-down/x');
+    expect(res.status).toBe(502);
+    expect(json(res)).toMatchObject({ code: 'gateway.target_unreachable', requestId: res.headers['x-request-id'] });
+    expect(res.headers['x-default-fault']).toBe('ServiceUnavailable');
+    const records = await recordsOf(res);
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({ api: 'plain-down', status: 502, faultCode: 'gateway.target_unreachable', targetLatencyMs: expect.any(Number) });
+  });
 });
