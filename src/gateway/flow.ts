@@ -3,6 +3,7 @@ import type { CompiledApi, CompiledFlow, CompiledStep } from './compile.ts';
 import type { MessageContext } from './context.ts';
 import { renderFault, toStepFault } from './faults.ts';
 import { StepFault } from '../policies/policy.ts';
+import type { MaybePromise } from '../util/maybe-promise.ts';
 
 export interface FlowHooks {
   /** Called with errors that are bugs, not faults, for the log. */
@@ -53,34 +54,73 @@ function matchFlow(api: CompiledApi, context: MessageContext): CompiledFlow | un
   return undefined;
 }
 
+/** The phases of a call, in order; runPhases goes through them from any one of them. */
+const Phase = { PreFlowRequest: 0, FlowRequest: 1, PostFlowRequest: 2, Target: 3, PreFlowResponse: 4, FlowResponse: 5, PostFlowResponse: 6, Done: 7 } as const;
+
 /**
- * Runs the call through the API. Resolves true when the target's answer is being relayed straight to the client
- * (`context.direct`, which then hears of the end), false when the answer is in `context.response`, to be sent.
+ * Runs the call through the API. Answers true when the target's answer is being relayed straight to the client
+ * (`context.direct`, which then hears of the end), false when the answer is in `context.response`, to be sent. The
+ * answer comes at once, not as a promise, when nothing on the way had to wait (warm steps, a relayed target): a
+ * promise and a turn of the queue per call saved.
  */
-export async function runApi(api: CompiledApi, context: MessageContext, hooks: FlowHooks): Promise<boolean> {
-  let flow: CompiledFlow | undefined;
-  let pending: Promise<void> | undefined;
+export function runApi(api: CompiledApi, context: MessageContext, hooks: FlowHooks): MaybePromise<boolean> {
+  return runPhases(api, context, hooks, Phase.PreFlowRequest, undefined);
+}
+
+function runPhases(api: CompiledApi, context: MessageContext, hooks: FlowHooks, from: number, chosen: CompiledFlow | undefined): MaybePromise<boolean> {
+  // The flow is chosen once, after the preFlow, and serves the request and the response alike.
+  let flow = chosen;
   try {
-    if ((pending = runSteps(api.preFlow.request, context, true))) await pending;
-    // The flow is chosen once, after the preFlow, and serves the request and the response alike.
-    flow = api.flows.length > 0 ? matchFlow(api, context) : undefined;
-    if (flow && (pending = runSteps(flow.request, context, true))) await pending;
-    if ((pending = runSteps(api.postFlow.request, context, true))) await pending;
-    if (!context.responded) {
-      if (api.target && context.direct) {
-        // No response step could see or change the answer: it goes to the client as it arrives, and that is all.
-        api.target.relay(context, context.direct);
-        return true;
+    for (let phase = from; phase < Phase.Done; phase++) {
+      let pending: Promise<void> | undefined;
+      switch (phase) {
+        case Phase.PreFlowRequest:
+          pending = runSteps(api.preFlow.request, context, true);
+          break;
+        case Phase.FlowRequest:
+          flow = api.flows.length > 0 ? matchFlow(api, context) : undefined;
+          if (flow) pending = runSteps(flow.request, context, true);
+          break;
+        case Phase.PostFlowRequest:
+          pending = runSteps(api.postFlow.request, context, true);
+          break;
+        case Phase.Target:
+          if (context.responded) break;
+          if (api.target && context.direct) {
+            // No response step could see or change the answer: it goes to the client as it arrives, and that is all.
+            api.target.relay(context, context.direct);
+            return true;
+          }
+          if (api.target) pending = api.target.forward(context).then((response) => void (context.response = response));
+          else context.respond(200); // no target and no step answered: Apigee's NoRoute answers empty
+          break;
+        case Phase.PreFlowResponse:
+          pending = runSteps(api.preFlow.response, context, false);
+          break;
+        case Phase.FlowResponse:
+          if (flow) pending = runSteps(flow.response, context, false);
+          break;
+        case Phase.PostFlowResponse:
+          pending = runSteps(api.postFlow.response, context, false);
+          break;
       }
-      if (api.target) context.response = await api.target.forward(context);
-      else context.respond(200); // no target and no step answered: Apigee's NoRoute answers empty
+      if (pending) {
+        const next = phase + 1;
+        const sameFlow = flow;
+        return pending.then(
+          () => runPhases(api, context, hooks, next, sameFlow),
+          (error: unknown) => faulted(api, context, error, hooks),
+        );
+      }
     }
-    if ((pending = runSteps(api.preFlow.response, context, false))) await pending;
-    if (flow && (pending = runSteps(flow.response, context, false))) await pending;
-    if ((pending = runSteps(api.postFlow.response, context, false))) await pending;
   } catch (error) {
-    await runFaultFlow(api, context, error, hooks);
+    return faulted(api, context, error, hooks);
   }
+  return false;
+}
+
+async function faulted(api: CompiledApi, context: MessageContext, error: unknown, hooks: FlowHooks): Promise<false> {
+  await runFaultFlow(api, context, error, hooks);
   return false;
 }
 

@@ -1,18 +1,16 @@
-// The gateway's HTTP server (the data plane): route, run the API's flows, answer, and record the call.
+// The gateway's HTTP server (the data plane): its own paths (health, well-known documents), path checks, routing;
+// a routed call goes on in GatewayCall (call.ts).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readiness, type Health } from '../http/health.ts';
 import { problemBody, PROBLEM_CONTENT_TYPE } from '../http/problem.ts';
 import { GatehouseError } from '../errors.ts';
-import type { Headers } from '../policies/policy.ts';
 import type { Clock } from '../util/clock.ts';
 import type { AnalyticsSink } from './analytics.ts';
-import type { CompiledApi } from './compile.ts';
-import { GatewayRequest, MessageContext, RELAY_HEADER, type ApiIdentity, type DirectResponse } from './context.ts';
+import { callDeps, GatewayCall, sendJson } from './call.ts';
+import { GatewayRequest, MessageContext, RELAY_HEADER } from './context.ts';
 import { constantTimeEqual } from '../util/secrets.ts';
-import { runApi, runFaultFlow, type FlowHooks } from './flow.ts';
 import { nextRequestId } from './request-id.ts';
 import type { GatewayRuntime } from './runtime.ts';
-import type { TargetClient } from './target.ts';
 
 export interface GatewayServerOptions {
   runtime: GatewayRuntime;
@@ -39,12 +37,6 @@ function relayedFor(incoming: IncomingMessage, secret: string | undefined): stri
   return first || undefined;
 }
 
-function sendJson(response: ServerResponse, status: number, body: unknown, contentType = 'application/json; charset=utf-8'): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
-  response.end(text);
-}
-
 const ENCODED_SEPARATOR = /%2f|%5c/i;
 const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
 
@@ -54,127 +46,6 @@ const DOT_SEGMENT = /(^|\/)(\.|%2e){1,2}(\/|$)/i;
  */
 export function unsafePath(path: string): boolean {
   return ENCODED_SEPARATOR.test(path) || DOT_SEGMENT.test(path);
-}
-
-function send(context: MessageContext, response: ServerResponse, isHead: boolean, onError: (error: unknown) => void): void {
-  const answer = context.response;
-  if (!answer) {
-    response.writeHead(500).end();
-    return;
-  }
-  const headers = answer.headers;
-  const extra = context.responseHeaders;
-  if (extra) for (const [name, value] of extra) headers[name] = value;
-  headers['x-request-id'] = context.requestId;
-  const body = answer.body;
-  response.writeHead(answer.status, headers as Record<string, string | string[]>);
-  if (isHead || !body) {
-    if (body && 'stream' in body) body.stream.resume();
-    response.end();
-  } else if ('buffer' in body) response.end(body.buffer);
-  else {
-    // pipe() rather than pipeline(): pipeline makes an AbortController per call and aborts it at the end, which builds
-    // a DOMException with a stack trace; that alone cost about 8% of a proxied call (bench --cpu-prof).
-    const stream = body.stream;
-    stream.once('error', (error: Error) => {
-      if ((error as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE') onError(error);
-      response.destroy();
-    });
-    response.once('close', () => {
-      if (!stream.readableEnded) stream.destroy();
-    });
-    stream.pipe(response);
-  }
-}
-
-interface ServerDeps {
-  readonly clock: Clock;
-  readonly analytics: AnalyticsSink | undefined;
-  readonly log: GatewayServerOptions['log'];
-}
-
-/** Records a call that was answered (a gateway node keeps no analytics: then nothing is built). */
-function recordCall(deps: ServerDeps, api: ApiIdentity, context: MessageContext, response: ServerResponse): void {
-  const analytics = deps.analytics;
-  if (!analytics) return;
-  const caller = context.caller;
-  analytics.write({
-    at: context.startedAt,
-    requestId: context.requestId,
-    api: api.name,
-    revision: api.revision,
-    product: caller?.product ?? null,
-    app: caller?.appName ?? null,
-    developer: caller?.developerEmail ?? null,
-    clientId: caller?.clientId ?? null,
-    method: context.request.method,
-    path: context.request.path,
-    status: context.response?.status ?? response.statusCode,
-    totalLatencyMs: deps.clock.now() - context.startedAt,
-    targetLatencyMs: context.targetLatencyMs ?? null,
-    faultCode: context.faultCode ?? null,
-  });
-}
-
-/**
- * One call whose answer the target relays straight to the client (TargetClient.relay): the call's own headers join
- * the target's in the head, and the end of the relay ends the call. A class, not closures: one is made per call.
- */
-class RelayedCall implements DirectResponse {
-  sentAt = 0;
-  #started = false;
-  readonly #api: CompiledApi;
-  readonly #context: MessageContext;
-  readonly #response: ServerResponse;
-  readonly #deps: ServerDeps;
-
-  constructor(api: CompiledApi, context: MessageContext, response: ServerResponse, deps: ServerDeps) {
-    this.#api = api;
-    this.#context = context;
-    this.#response = response;
-    this.#deps = deps;
-  }
-
-  head(status: number, headers: Headers): ServerResponse {
-    const context = this.#context;
-    context.targetLatencyMs = context.now() - this.sentAt;
-    const extra = context.responseHeaders;
-    if (extra) for (const [name, value] of extra) headers[name] = value;
-    headers['x-request-id'] = context.requestId;
-    this.#response.writeHead(status, headers as Record<string, string | string[]>);
-    this.#started = true;
-    return this.#response;
-  }
-
-  done(error: Error | undefined): void {
-    const context = this.#context;
-    const response = this.#response;
-    if (!error) return recordCall(this.#deps, this.#api.identity, context, response);
-    // After the head, a failure can only cut the answer short. (Not recorded, as a call whose response never finished
-    // is not on other paths either.)
-    if (this.#started) return void response.destroy();
-    context.targetLatencyMs ??= context.now() - this.sentAt;
-    const api = this.#api;
-    const target = api.target as TargetClient;
-    const log = this.#deps.log;
-    response.once('finish', () => recordCall(this.#deps, api.identity, context, response));
-    runFaultFlow(api, context, target.faultFor(error), hooksFor(log, context, api))
-      .then(() => send(context, response, context.request.method === 'HEAD', (failure) => log.error(`request ${context.requestId}: response stream failed`, failure)))
-      .catch((failure: unknown) => answerInternalError(log, context, response, failure));
-  }
-}
-
-function hooksFor(log: GatewayServerOptions['log'], context: MessageContext, api: CompiledApi): FlowHooks {
-  return { onUnexpected: (error) => log.error(`request ${context.requestId} failed in API '${api.identity.name}'`, error) };
-}
-
-/** A bug, not a fault: logged, and the client gets a bare 500 (or a cut connection when the answer had begun). */
-function answerInternalError(log: GatewayServerOptions['log'], context: MessageContext, response: ServerResponse, error: unknown): void {
-  log.error(`request ${context.requestId} failed`, error);
-  // The target's body will not be sent: drain it, or its pooled connection stays busy until the timeout.
-  context.response?.discard();
-  if (!response.headersSent) sendJson(response, 500, { code: 'internal', requestId: context.requestId });
-  else response.destroy();
 }
 
 /**
@@ -187,7 +58,7 @@ function mayBeUnsafe(path: string): boolean {
 
 export function createGatewayServer(options: GatewayServerOptions): Server {
   const { runtime, health, clock, log } = options;
-  const deps: ServerDeps = { clock, analytics: options.analytics, log };
+  const deps = callDeps(clock, options.analytics, log);
   const wellKnown = options.wellKnown;
   return createServer(function handleGatewayRequest(incoming: IncomingMessage, response: ServerResponse) {
     const requestId = nextRequestId();
@@ -231,29 +102,6 @@ export function createGatewayServer(options: GatewayServerOptions): Server {
     }
     const api = route.api;
     const context = new MessageContext(api.identity, new GatewayRequest(incoming, path, rawQuery, route.pathSuffix, relayedFor(incoming, options.relaySecret)), requestId, clock);
-    if (api.passesThrough) {
-      // A plain proxy: nothing to run before the target, and the answer goes straight to the client.
-      (api.target as TargetClient).relay(context, new RelayedCall(api, context, response, deps));
-      return;
-    }
-    // A call the target's answer is relayed for is recorded when the relay ends (RelayedCall); any other, on finish.
-    if (api.streamsTargetDirectly) context.direct = new RelayedCall(api, context, response, deps);
-    let recorded = false;
-    const recordOnFinish = (): void => {
-      recorded = true;
-      response.once('finish', () => recordCall(deps, api.identity, context, response));
-    };
-    runApi(api, context, hooksFor(log, context, api))
-      .then((relayed) => {
-        if (relayed) return;
-        recordOnFinish();
-        // A body that no step read and the target did not take must still be consumed, or the connection stalls.
-        if (!incoming.readableEnded && context.request.bufferedBody === undefined && !context.request.streamedToTarget) incoming.resume();
-        send(context, response, incoming.method === 'HEAD', (error) => log.error(`request ${requestId}: response stream failed`, error));
-      })
-      .catch((error: unknown) => {
-        if (!recorded) recordOnFinish();
-        answerInternalError(log, context, response, error);
-      });
+    new GatewayCall(api, context, incoming, response, deps).run();
   });
 }
