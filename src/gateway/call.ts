@@ -44,7 +44,7 @@ function send(context: MessageContext, response: ServerResponse, isHead: boolean
   }
   const headers = answer.headers;
   const extra = context.responseHeaders;
-  if (extra) for (const [name, value] of extra) headers[name] = value;
+  if (extra) for (const name in extra) headers[name] = extra[name];
   headers['x-request-id'] = context.requestId;
   const body = answer.body;
   response.writeHead(answer.status, headers as Record<string, string | string[]>);
@@ -117,7 +117,7 @@ export class GatewayCall implements DirectResponse {
     const context = this.#context;
     context.targetLatencyMs = context.now() - this.sentAt;
     const extra = context.responseHeaders;
-    if (extra) for (const [name, value] of extra) headers[name] = value;
+    if (extra) for (const name in extra) headers[name] = extra[name];
     headers['x-request-id'] = context.requestId;
     this.#response.writeHead(status, headers as Record<string, string | string[]>);
     this.#started = true;

@@ -241,8 +241,8 @@ export class MessageContext implements FlowContext {
   faultName: string | undefined;
   faultCode: string | undefined;
   targetLatencyMs: number | undefined;
-  /** Headers for the final response, whatever it turns out to be. */
-  responseHeaders: Array<[string, string]> | undefined;
+  /** Headers for the final response, whatever it turns out to be, by lower-case name (the last one set wins). */
+  responseHeaders: Record<string, string> | undefined;
   /** Set by the server when the target's answer may stream straight to the client; see DirectResponse. */
   direct: DirectResponse | undefined;
   /** Flow variables steps set; made on the first set, since a plain proxied call sets none. */
@@ -298,7 +298,7 @@ export class MessageContext implements FlowContext {
   }
 
   addResponseHeader(name: string, value: string): void {
-    (this.responseHeaders ??= []).push([name.toLowerCase(), value]);
+    (this.responseHeaders ??= {})[name.toLowerCase()] = value;
   }
 
   respond(status: number, body?: Buffer | string | object, headers: Record<string, string> = {}): void {

@@ -35,3 +35,34 @@ describe('VerifyAccessToken', () => {
     expect(await outcome(verify({ ...info, expiresAt: -1 }))).toBe('oauth.token_expired');
   });
 });
+
+describe('VerifyAccessToken on a warm call', () => {
+  function warmStep(key = keyRecord()) {
+    // Token and credential in memory: the lookups answer at once, as the caches do.
+    const deps = policyDeps({ keys: { find: () => key }, tokens: { ...policyDeps().tokens, lookupAccessToken: () => info } });
+    return oauthV2.create(configure(oauthV2, { operation: 'VerifyAccessToken' }), deps, { api: 'api', stepName: 'verify', phase: 'request' });
+  }
+  const call = () => flowContext({ url: '/api/x', headers: { authorization: 'Bearer t' } });
+
+  it('checks the call in the same turn (no promise) and shares one frozen caller between calls with the token', () => {
+    const run = warmStep();
+    const [first, second] = [call(), call()];
+    expect(run(first)).toBeUndefined();
+    expect(run(second)).toBeUndefined();
+    expect(first.caller).toMatchObject({ clientId: keyRecord().clientId, product: 'product', scopes: [] });
+    expect(second.caller).toBe(first.caller);
+    expect(Object.isFrozen(first.caller)).toBe(true);
+  });
+
+  it('makes a new caller when the credential record changes (a cache reload after a change)', () => {
+    const step = warmStep();
+    const before = call();
+    step(before);
+    const original = keyRecord();
+    const renamed = { ...original, app: { ...original.app, name: 'renamed' } };
+    const after = call();
+    warmStep(renamed)(after);
+    expect(after.caller?.appName).toBe('renamed');
+    expect(before.caller?.appName).toBe('app');
+  });
+});

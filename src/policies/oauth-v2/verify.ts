@@ -3,7 +3,7 @@
 import { keyRefusal } from '../key-refusal.ts';
 import { callerLayer } from '../caller-variables.ts';
 import { coveringProduct } from '../product-match.ts';
-import type { FlowContext, KeyRecord, PolicyDeps, ProductGrant, StepFunction, TokenInfo, VariableLayer, VariableValue } from '../policy.ts';
+import type { Caller, FlowContext, KeyRecord, PolicyDeps, ProductGrant, StepFunction, TokenInfo, VariableLayer, VariableValue } from '../policy.ts';
 import type { OAuthV2Config } from './config.ts';
 import { bearerFault } from './errors.ts';
 import { isPromise } from '../../util/maybe-promise.ts';
@@ -45,16 +45,38 @@ function tokenLayer(token: string, info: TokenInfo): VariableLayer {
   return layer;
 }
 
-/** The credential's products that the token was granted (memo per token and credential record: both are cached). */
-const liveByToken = new WeakMap<TokenInfo, { key: KeyRecord; live: ProductGrant[] }>();
+/**
+ * What a token and its credential make of every call with them: the credential's products the token was granted, and
+ * the caller per covering product. Made once per token and credential record (both cached objects, made afresh on
+ * any change), so a warm call allocates neither.
+ */
+interface TokenGrant {
+  key: KeyRecord;
+  live: ProductGrant[];
+  callers: Map<ProductGrant, Caller>;
+}
 
-function liveProducts(info: TokenInfo, key: KeyRecord): ProductGrant[] {
-  const made = liveByToken.get(info);
-  if (made && made.key === key) return made.live;
+const grants = new WeakMap<TokenInfo, TokenGrant>();
+
+function grantOf(info: TokenInfo, key: KeyRecord): TokenGrant {
+  const made = grants.get(info);
+  if (made && made.key === key) return made;
   const granted = new Set(info.products);
-  const live = key.products.filter((p) => granted.has(p.name));
-  liveByToken.set(info, { key, live });
-  return live;
+  const grant = { key, live: key.products.filter((p) => granted.has(p.name)), callers: new Map<ProductGrant, Caller>() };
+  grants.set(info, grant);
+  return grant;
+}
+
+function callerOf(grant: TokenGrant, info: TokenInfo, product: ProductGrant): Caller {
+  let caller = grant.callers.get(product);
+  if (!caller) {
+    const key = grant.key;
+    // Frozen: every call with this token shares it, so a step that changed it would change it for the next calls.
+    const scopes = Object.freeze(info.scope ? info.scope.split(' ') : []);
+    caller = Object.freeze({ clientId: key.clientId, appId: key.app.id, appName: key.app.name, developerId: key.developer.id, developerEmail: key.developer.email, product: product.name, scopes });
+    grant.callers.set(product, caller);
+  }
+  return caller;
 }
 
 /** Apigee's variables (§2.7). Lookups cache the token's info and keys cache the credential, so both layers are reused. */
@@ -83,7 +105,8 @@ export function verifyAccessToken(config: OAuthV2Config, deps: PolicyDeps): Step
       throw invalid(`Access Token not approved: ${refusal}.`, 'keymanagement.service.invalid_client-client_id_not_approved', 'access_token_not_approved');
     }
     // The token's products that the credential still holds, approved, now: revoking a subscription stops its tokens.
-    const product = coveringProduct(liveProducts(info, key), context.api.name, context.request.pathSuffix, context.request.method);
+    const grant = grantOf(info, key);
+    const product = coveringProduct(grant.live, context.api.name, context.request.pathSuffix, context.request.method);
     if (!product) {
       throw invalid(
         `Invalid API call as no apiproduct match found: none of the token's products (${info.products.join(', ') || 'none'}) covers ${context.request.method} ${context.api.name}${context.request.pathSuffix}.`,
@@ -99,7 +122,7 @@ export function verifyAccessToken(config: OAuthV2Config, deps: PolicyDeps): Step
       }
     }
     setVariables(context, token, info, key, product);
-    context.caller = { clientId: key.clientId, appId: key.app.id, appName: key.app.name, developerId: key.developer.id, developerEmail: key.developer.email, product: product.name, scopes: info.scope ? info.scope.split(' ') : [] };
+    context.caller = callerOf(grant, info, product);
   }
 
   // Not async: a warm call (token and credential in memory) is checked in the same turn, without a promise.

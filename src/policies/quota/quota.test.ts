@@ -180,11 +180,7 @@ describe('quota', () => {
       const { run, context } = setup({ limit: 3, timeUnit: 'minute' }, { phase });
       const c = withResponse(context(), 200, '{}');
       await run(c);
-      expect(c.responseHeaders).toEqual([
-        ['ratelimit-limit', '3'],
-        ['ratelimit-remaining', '2'],
-        ['ratelimit-reset', '60'],
-      ]);
+      expect(c.responseHeaders).toEqual({ 'ratelimit-limit': '3', 'ratelimit-remaining': '2', 'ratelimit-reset': '60' });
     }
   });
 
