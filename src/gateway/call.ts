@@ -100,12 +100,8 @@ export class GatewayCall implements DirectResponse {
       return;
     }
     if (api.streamsTargetDirectly) context.direct = this;
-    let ran;
-    try {
-      ran = runApi(api, context, this.#deps.hooks);
-    } catch (error) {
-      return this.#failed(error);
-    }
+    // runApi never throws: a fault, or a bug in a step, ends in the fault flow.
+    const ran = runApi(api, context, this.#deps.hooks);
     if (!isPromise(ran)) return this.#ran(ran);
     ran.then(
       (relayed) => this.#ran(relayed),
