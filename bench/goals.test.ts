@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeGoals, pairedRatio, ratiosFor } from './goals.ts';
+import { addedP99, computeGoals, pairedRatio, ratiosFor } from './goals.ts';
 import type { LoadResult } from './load.ts';
 import type { LatencyResult, ScenarioResult } from './results.ts';
 import type { RunSummary } from './stats.ts';
@@ -99,5 +99,19 @@ describe('the goals of issue 6', () => {
   it('does not count an invalid scenario (too many failed requests)', () => {
     const broken = scenarios.map((s) => (s.id === 'gatehouse-proxy' ? { ...s, status: 'invalid' as const } : s));
     expect(computeGoals({ scenarios: broken, latency }).find((g) => g.id === 'proxy')?.met).toBeUndefined();
+  });
+});
+
+describe('added p99 from paired rounds', () => {
+  it('is the median of the differences, gateway p99 minus bare p99, round by round', () => {
+    // Round 2's bare run met a stall: its difference is an outlier, and the median sets it aside.
+    expect(addedP99([1.5, 1.4, 9.8, 1.6, 1.5], [2.0, 1.9, 2.1, 2.3, 1.6])).toEqual({ addedP99Ms: expect.closeTo(0.5, 9), addedP99ByRoundMs: [expect.closeTo(0.5, 9), expect.closeTo(0.5, 9), expect.closeTo(-7.7, 9), expect.closeTo(0.7, 9), expect.closeTo(0.1, 9)] });
+    // Not the difference of the medians (2.0 − 1.5), which pairs runs measured minutes apart.
+    expect(addedP99([1.0, 3.0, 1.0], [1.2, 3.1, 2.5]).addedP99Ms).toBeCloseTo(0.2, 9);
+  });
+
+  it('refuses rounds that do not pair up', () => {
+    expect(() => addedP99([], [])).toThrow(/one bare and one gateway p99 per round/);
+    expect(() => addedP99([1, 2], [1])).toThrow(/one bare and one gateway p99 per round/);
   });
 });

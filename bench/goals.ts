@@ -42,6 +42,18 @@ export function ratiosFor(report: Pick<BenchReport, 'scenarios'>, scenario: Scen
   return out;
 }
 
+/**
+ * The p99 latency the gateway adds over the bare proxy, from rounds at the same fixed rate (round i: the bare proxy's
+ * run, then the gateway's). Each round gives gateway p99 − bare p99; the answer is the median of those differences,
+ * as a ratio is the median of its rounds' ratios. A single round's p99 moves by a millisecond or more on this machine
+ * (a stall on the load core lands on whichever server is measured), so the rounds are paired and their spread kept.
+ */
+export function addedP99(bareP99Ms: readonly number[], gatewayP99Ms: readonly number[]): { addedP99Ms: number; addedP99ByRoundMs: number[] } {
+  if (bareP99Ms.length === 0 || bareP99Ms.length !== gatewayP99Ms.length) throw new Error('addedP99 needs one bare and one gateway p99 per round.');
+  const addedP99ByRoundMs = gatewayP99Ms.map((g, i) => g - (bareP99Ms[i] as number));
+  return { addedP99Ms: median(addedP99ByRoundMs), addedP99ByRoundMs };
+}
+
 /** A proxy scenario at or above this share of the ceiling is limited by the rig: its RPS is a lower bound. */
 export const RIG_BOUND = 0.9;
 

@@ -33,8 +33,10 @@ export interface LatencyResult {
   rate?: number;
   bare?: FixedRateResult;
   gateway?: FixedRateResult;
-  /** gateway p99 − bare p99, in ms. */
+  /** gateway p99 − bare p99, in ms: the median of the rounds' differences (addedP99 in goals.ts). */
   addedP99Ms?: number;
+  /** Each round's gateway p99 − bare p99, in ms, in the order measured. Absent from results written before rounds were paired. */
+  addedP99ByRoundMs?: number[];
 }
 
 export interface BenchReport {

@@ -1,11 +1,13 @@
 // Number formats and the rows shared by the console table and the docs page.
 import { ratiosFor, RIG_BOUND } from '../goals.ts';
-import type { BenchReport, ScenarioResult } from '../results.ts';
+import type { BenchReport, LatencyResult, ScenarioResult } from '../results.ts';
 import { MAX_ERROR_RATE } from '../stats.ts';
 
 export const fmtRps = (rps: number) => (rps >= 100 ? Math.round(rps).toLocaleString('en-US') : rps.toFixed(1));
 export const fmtMs = (ms: number) => (ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`);
 export const fmtMb = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(0)} MB`;
+/** A latency measure's added p99 round by round ("0.41, −0.12, 1.30"), or empty for results without rounds. */
+export const roundsText = (l: Pick<LatencyResult, 'addedP99ByRoundMs'>) => (l.addedP99ByRoundMs ?? []).map((ms) => ms.toFixed(2).replace('-', '−')).join(', ');
 export const fmtRatio = (r: number | undefined) => (r === undefined ? '' : `${r >= 10 ? r.toFixed(1) : r.toFixed(2)}×`);
 
 /** Runs spread wider than this share of the median are flagged: the machine was busy, or the server is unsteady. */

@@ -72,6 +72,19 @@ describe('the docs page', () => {
   });
 });
 
+describe('the latency measures', () => {
+  const fixed = (p99Ms: number) => ({ rate: 4000, achievedRps: 4000, completed: 40_000, failed: 0, p50Ms: 0.4, p99Ms, p999Ms: 5, maxMs: 9, serviceP99Ms: p99Ms, sendLagP99Ms: 0.1 });
+  const withLatency: BenchReport = {
+    ...report,
+    latency: [{ id: 'added-latency-proxy', title: 'plain', gatewayScenario: 'gatehouse-proxy', status: 'ok', rate: 4000, bare: fixed(1.5), gateway: fixed(2.1), addedP99Ms: 0.6, addedP99ByRoundMs: [0.6, -0.25, 1.3] }],
+  };
+
+  it('show the median added p99 and the difference of every round, on the page and in the console', () => {
+    expect(renderDoc(undefined, withLatency, 'chart.svg')).toContain('| `added-latency-proxy` | 4,000/s | 0.40 ms / 1.50 ms | 0.40 ms / 2.10 ms | 0.60 ms | 0.60, −0.25, 1.30 |');
+    expect(consoleReport(withLatency)).toMatch(/added-latency-proxy\s+4,000\/s\s+0\.40 ms\s+1\.50 ms\s+0\.40 ms\s+2\.10 ms\s+0\.60 ms\s+0\.60, −0\.25, 1\.30/);
+  });
+});
+
 describe('the console report', () => {
   it('lists each scenario with its ratios, and the reason for one that was skipped', () => {
     const text = consoleReport(report);

@@ -1,7 +1,7 @@
 // The console report of a run: the scenarios, the added latency at half load, and the goals.
 import { computeGoals, type Goal } from '../goals.ts';
 import type { BenchReport } from '../results.ts';
-import { fmtMs, fmtRps, rows, textTable } from './format.ts';
+import { fmtMs, fmtRps, roundsText, rows, textTable } from './format.ts';
 
 export function goalValue(g: Goal): string {
   if (g.value === undefined) return 'not measured';
@@ -22,11 +22,11 @@ export function consoleReport(report: BenchReport): string {
     out.push('', 'Latency at a fixed rate (half of the gateway’s maximum), fixed-rate generator, from when each request was due:');
     out.push(
       textTable(
-        ['measure', 'rate', 'bare p50', 'bare p99', 'gateway p50', 'gateway p99', 'added p99', 'note'],
+        ['measure', 'rate', 'bare p50', 'bare p99', 'gateway p50', 'gateway p99', 'added p99', 'by round', 'note'],
         report.latency.map((l) =>
           l.status !== 'ok' || !l.bare || !l.gateway || l.rate === undefined
-            ? [l.id, '', '', '', '', '', '', `${l.status}: ${l.reason ?? ''}`]
-            : [l.id, `${fmtRps(l.rate)}/s`, fmtMs(l.bare.p50Ms), fmtMs(l.bare.p99Ms), fmtMs(l.gateway.p50Ms), fmtMs(l.gateway.p99Ms), fmtMs(l.addedP99Ms ?? Number.NaN), `generator lag p99 ${fmtMs(Math.max(l.bare.sendLagP99Ms, l.gateway.sendLagP99Ms))}`],
+            ? [l.id, '', '', '', '', '', '', '', `${l.status}: ${l.reason ?? ''}`]
+            : [l.id, `${fmtRps(l.rate)}/s`, fmtMs(l.bare.p50Ms), fmtMs(l.bare.p99Ms), fmtMs(l.gateway.p50Ms), fmtMs(l.gateway.p99Ms), fmtMs(l.addedP99Ms ?? Number.NaN), roundsText(l), `generator lag p99 ${fmtMs(Math.max(l.bare.sendLagP99Ms, l.gateway.sendLagP99Ms))}`],
         ),
       ),
     );
