@@ -29,6 +29,19 @@ describe.each(JWS_ALGORITHMS)('JWT access tokens with %s', (alg) => {
     expect(verifyJwt(token, keys)).toEqual({ ok: true, header: { alg, typ: 'at+jwt', kid: verifier.kid }, claims });
   });
 
+  it('names each key and typ in its own header, though headers are encoded once per key and typ', () => {
+    const { signer: second } = keyPair(alg, `second-${alg}`);
+    const headerOf = (token: string) => JSON.parse(Buffer.from(token.split('.')[0] as string, 'base64url').toString('utf8')) as unknown;
+    const signed = [signJwt(signer, claims), signJwt(signer, claims, 'jwt'), signJwt(second, claims), signJwt(signer, claims)];
+    expect(signed.map(headerOf)).toEqual([
+      { alg, typ: 'at+jwt', kid: signer.kid },
+      { alg, typ: 'jwt', kid: signer.kid },
+      { alg, typ: 'at+jwt', kid: second.kid },
+      { alg, typ: 'at+jwt', kid: signer.kid },
+    ]);
+    expect(verifyJwt(signed[3] as string, keys)).toMatchObject({ ok: true, claims });
+  });
+
   it('refuses a tampered payload, an unknown kid and a key of another algorithm', () => {
     const token = signJwt(signer, claims);
     const [h, , s] = token.split('.');

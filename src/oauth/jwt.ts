@@ -54,10 +54,21 @@ function digestOf(alg: JwsAlgorithm): string | null {
   return alg === 'EdDSA' ? null : 'sha256';
 }
 
+// A key signs every token with the same header, so its encoded form is made once per key and `typ`.
+const headers = new WeakMap<JwsKey, Map<string, string>>();
+
+function encodedHeader(key: JwsKey, typ: string): string {
+  let byTyp = headers.get(key);
+  if (!byTyp) headers.set(key, (byTyp = new Map()));
+  let header = byTyp.get(typ);
+  if (header === undefined) byTyp.set(typ, (header = b64(JSON.stringify({ alg: key.alg, typ, kid: key.kid }))));
+  return header;
+}
+
 /** Signs the claims; `typ` is `at+jwt` for access tokens (RFC 9068 §2.1). */
 export function signJwt(key: JwsKey, claims: object, typ = 'at+jwt'): string {
   if (!key.privateKey) throw new Error(`Key ${key.kid} has no private part and cannot sign.`);
-  const input = `${b64(JSON.stringify({ alg: key.alg, typ, kid: key.kid }))}.${b64(JSON.stringify(claims))}`;
+  const input = `${encodedHeader(key, typ)}.${b64(JSON.stringify(claims))}`;
   const signature = sign(digestOf(key.alg), Buffer.from(input), cryptoOptions(key.alg, key.privateKey));
   return `${input}.${signature.toString('base64url')}`;
 }
