@@ -123,6 +123,8 @@ export interface GatehouseOptions {
    * plane as one scales it out. `start`: the all-in-one process (gateway, management API, hub), applying `configFile`.
    */
   role?: 'start' | 'gateway';
+  /** Node flags to start with (bench --gatehouse-node-flags). */
+  nodeFlags?: readonly string[];
 }
 
 export interface RunningGatehouse {
@@ -135,7 +137,7 @@ export interface RunningGatehouse {
 /** Starts Gatehouse and waits until `readyPath` answers 200 (with `readyHeaders`); returns how long that took. */
 export async function startGatehouse(options: GatehouseOptions, readyPath: string = GATEHOUSE_PATHS.proxy, readyHeaders: Record<string, string> = {}): Promise<RunningGatehouse> {
   const [gatewayPort, adminPort, hubPort] = [await freePort(), await freePort(), await freePort()];
-  const nodeArgs = options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir, '--cpu-prof-name', `${options.profileName ?? 'gatehouse'}.cpuprofile`] : [];
+  const nodeArgs = [...(options.nodeFlags ?? []), ...(options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir, '--cpu-prof-name', `${options.profileName ?? 'gatehouse'}.cpuprofile`] : [])];
   const command = options.role === 'gateway' ? ['gateway'] : ['start', '-c', options.configFile, '--admin-port', String(adminPort), '--hub-port', String(hubPort)];
   const args = [...nodeArgs, join(options.root, 'dist/cli.js'), ...command, '--data-dir', options.dataDir, '--gateway-port', String(gatewayPort)];
   const env = { ...process.env, NODE_ENV: 'production', GATEHOUSE_SECRET_KEY: options.secretKey, GATEHOUSE_ADMIN_TOKEN: options.adminToken };

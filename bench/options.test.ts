@@ -18,6 +18,13 @@ describe('bench options', () => {
     expect(() => parseOptions(['--fast'])).toThrow();
   });
 
+  it('takes node flags for Gatehouse, and refuses what is not a flag', () => {
+    expect(parseOptions([]).gatehouseNodeFlags).toEqual([]);
+    expect(parseOptions(['--gatehouse-node-flags=--single-threaded-gc  --max-semi-space-size=32 ']).gatehouseNodeFlags).toEqual(['--single-threaded-gc', '--max-semi-space-size=32']);
+    expect(() => parseOptions(['--gatehouse-node-flags=--single-threaded-gc ; rm -rf /'])).toThrow(/takes node flags such as --single-threaded-gc, not ';'/);
+    expect(() => parseOptions(['--gatehouse-node-flags', 'dist/other.js'])).toThrow(/not 'dist\/other.js'/);
+  });
+
   it('selects the quick set, everything, or the --only list', () => {
     const all = [{ id: 'a', quick: true }, { id: 'b', quick: false }];
     expect([...selected({ quick: true }, all)]).toEqual(['a']);
@@ -26,11 +33,14 @@ describe('bench options', () => {
   });
 
   it('publishes only full, unprofiled runs unless asked', () => {
-    expect(publishes({ quick: false, cpuProf: false, publish: false })).toBe(true);
-    expect(publishes({ quick: true, cpuProf: false, publish: false })).toBe(false);
-    expect(publishes({ quick: false, only: ['a'], cpuProf: false, publish: false })).toBe(false);
-    expect(publishes({ quick: true, cpuProf: false, publish: true })).toBe(true);
-    expect(publishes({ quick: false, cpuProf: true, publish: true })).toBe(false);
+    const plain = { gatehouseNodeFlags: [] };
+    expect(publishes({ ...plain, quick: false, cpuProf: false, publish: false })).toBe(true);
+    expect(publishes({ ...plain, quick: true, cpuProf: false, publish: false })).toBe(false);
+    expect(publishes({ ...plain, quick: false, only: ['a'], cpuProf: false, publish: false })).toBe(false);
+    expect(publishes({ ...plain, quick: true, cpuProf: false, publish: true })).toBe(true);
+    expect(publishes({ ...plain, quick: false, cpuProf: true, publish: true })).toBe(false);
+    // Node flags measure a knob, not Gatehouse as it ships: never the published figures.
+    expect(publishes({ gatehouseNodeFlags: ['--single-threaded-gc'], quick: false, cpuProf: false, publish: true })).toBe(false);
   });
 
   it('reads the cores taskset allows', () => {

@@ -6,6 +6,8 @@ export interface BenchOptions {
   quick: boolean;
   only?: string[];
   cpuProf: boolean;
+  /** Node and V8 flags Gatehouse's processes start with (e.g. --single-threaded-gc), to measure a deployment knob. */
+  gatehouseNodeFlags: string[];
   build: boolean;
   autocannon: boolean;
   list: boolean;
@@ -28,6 +30,9 @@ export const USAGE = `Usage: npm run bench -- [options]
   --only ID,ID,...      Only these scenarios (see --list); floors they are compared with are not added
   --cpu-prof            Run Gatehouse with node --cpu-prof; profiles go to bench/profiles/ (figures not published),
                         and the hottest functions of each are printed (self time, mapped to src/ by source maps)
+  --gatehouse-node-flags="FLAGS"
+                        Start Gatehouse's processes with these node flags, e.g. --gatehouse-node-flags=--single-threaded-gc
+                        (figures not published: they measure a knob, not Gatehouse as it ships)
   --summarise PATH      Print the hottest functions of a .cpuprofile file or a directory of them, and exit
   --no-build            Measure dist/ as it is, even when src/ is newer
   --autocannon          Use autocannon even when wrk is installed
@@ -45,6 +50,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       quick: { type: 'boolean', default: false },
       only: { type: 'string' },
       'cpu-prof': { type: 'boolean', default: false },
+      'gatehouse-node-flags': { type: 'string' },
       'no-build': { type: 'boolean', default: false },
       autocannon: { type: 'boolean', default: false },
       list: { type: 'boolean', default: false },
@@ -71,10 +77,14 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     const unknown = only.filter((id) => !ALL_IDS.includes(id));
     if (unknown.length || only.length === 0) throw new Error(`Unknown scenario(s) in --only: ${unknown.join(', ') || '(none given)'}. Run with --list to see them.`);
   }
+  const gatehouseNodeFlags = (values['gatehouse-node-flags'] ?? '').split(/\s+/).filter(Boolean);
+  const notFlag = gatehouseNodeFlags.find((flag) => !/^--[a-z0-9][a-z0-9-]*(=\S+)?$/.test(flag));
+  if (notFlag !== undefined) throw new Error(`--gatehouse-node-flags takes node flags such as --single-threaded-gc, not '${notFlag}'.`);
   return {
     quick,
     ...(only ? { only } : {}),
     cpuProf: values['cpu-prof'] === true,
+    gatehouseNodeFlags,
     build: values['no-build'] !== true,
     autocannon: values.autocannon === true,
     list: values.list === true,
@@ -97,7 +107,7 @@ export function selected(options: Pick<BenchOptions, 'quick' | 'only'>, all: Rea
 }
 
 /** Whether a run's figures go to latest.json and the docs: full, unprofiled runs, or when asked. */
-export function publishes(options: Pick<BenchOptions, 'quick' | 'only' | 'cpuProf' | 'publish'>): boolean {
-  if (options.cpuProf) return false;
+export function publishes(options: Pick<BenchOptions, 'quick' | 'only' | 'cpuProf' | 'publish' | 'gatehouseNodeFlags'>): boolean {
+  if (options.cpuProf || options.gatehouseNodeFlags.length > 0) return false;
   return options.publish || (!options.quick && options.only === undefined);
 }

@@ -157,7 +157,7 @@ async function gatehouseSetup(session: Session): Promise<NonNullable<Session['ga
   const secretKey = randomBytes(32).toString('base64url');
   const adminToken = randomBytes(24).toString('base64url');
   say('Preparing a Gatehouse data directory (apply the bench file once)…');
-  const running = await startGatehouse({ root, configFile, dataDir: template, core: session.cores.server, secretKey, adminToken });
+  const running = await startGatehouse({ root, configFile, dataDir: template, core: session.cores.server, secretKey, adminToken, nodeFlags: session.options.gatehouseNodeFlags });
   await stopGatehouse(running);
   session.gatehouse = { configFile, template, secretKey, adminToken };
   return session.gatehouse;
@@ -167,7 +167,7 @@ async function gatehouseFor(session: Session, id: string, template: string, read
   const setup = await gatehouseSetup(session);
   const dataDir = join(session.workDir, `data-${id}`);
   copyDataDir(template, dataDir);
-  const g = await startGatehouse({ root, configFile: setup.configFile, dataDir, core: session.cores.server, secretKey: setup.secretKey, adminToken: setup.adminToken, cpuProfDir: session.profileDir, profileName: id, role }, ready.path, ready.headers);
+  const g = await startGatehouse({ root, configFile: setup.configFile, dataDir, core: session.cores.server, secretKey: setup.secretKey, adminToken: setup.adminToken, cpuProfDir: session.profileDir, profileName: id, role, nodeFlags: session.options.gatehouseNodeFlags }, ready.path, ready.headers);
   return {
     g,
     async close() {
@@ -534,7 +534,7 @@ async function main(): Promise<void> {
         durationS: options.durationS,
         loadGenerator: `${saturator.tool} ${saturator.version} (${saturator.tool === 'wrk' ? 'one thread' : 'one process'})`,
         pinning: cores.unpinned ? `Not pinned: ${cores.unpinned}.` : `With taskset, the load generator and the upstream share core ${cores.load}; the server under test has core ${cores.server} to itself.`,
-        gatehouse: `started from dist/ (${build}) as a \`gatehouse gateway\` node (the data plane alone, as one scales out; \`gatehouse-start-proxy\` runs the all-in-one \`gatehouse start\` instead) on a data directory that \`gatehouse start -c\` prepared from a bench file, SQLite, one process per scenario; server.logLevel is silent (the gateway itself writes no per-request log line).`,
+        gatehouse: `started from dist/ (${build})${options.gatehouseNodeFlags.length > 0 ? ` with \`node ${options.gatehouseNodeFlags.join(' ')}\`` : ''} as a \`gatehouse gateway\` node (the data plane alone, as one scales out; \`gatehouse-start-proxy\` runs the all-in-one \`gatehouse start\` instead) on a data directory that \`gatehouse start -c\` prepared from a bench file, SQLite, one process per scenario; server.logLevel is silent (the gateway itself writes no per-request log line).`,
         fixedRate: `wrk cannot send at a fixed rate and wrk2 is not in Debian; a small open-loop Node generator (bench/fixed-rate.ts, on the load core) sends each request when it is due and counts latency from that moment (the coordinated-omission correction of wrk2). To stay cheap beside the upstream it speaks HTTP/1.1 over raw node:net sockets: ${CONNECTIONS} keep-alive connections with one request in flight on each, the request bytes built once, and a minimal reader that only finds where each answer ends (Content-Length or chunked) and its status (anything but 2xx counts as failed). A request that falls due while every connection is busy waits for the next free one, the wait counted in its latency. Node's timers tick in whole milliseconds, so between looks at its sockets the generator naps at most 0.1 ms in Atomics.wait: requests go out within about 0.1 ms of when they are due and answers are timed within about 0.1 ms of their arrival. Its own send lag (from when a request could first go out to when it was written) is reported; above ${MAX_SEND_LAG_P99_MS} ms at p99 in any run, the measure is reported as failed, not as figures. autocannon’s overallRate was not used: it sends each connection’s per-second budget back to back at the start of every second.`,
       },
       scenarios: results,
@@ -552,7 +552,7 @@ async function main(): Promise<void> {
       writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
       render(report);
       say('Updated bench/results/latest.json, bench/results/latest.svg and docs/performance.md.');
-    } else say('Not published (a --quick, --only or --cpu-prof run): latest.json and docs/performance.md are unchanged; --publish forces it.');
+    } else say('Not published (a --quick, --only, --cpu-prof or --gatehouse-node-flags run): latest.json and docs/performance.md are unchanged; --publish forces it.');
     if (session.profileDir) {
       const text = summariseProfiles(session.profileDir);
       writeFileSync(join(session.profileDir, 'summary.txt'), `${text}\n`);
