@@ -552,7 +552,7 @@ async function main(): Promise<void> {
       writeFileSync(join(resultsDir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
       render(report);
       say('Updated bench/results/latest.json, bench/results/latest.svg and docs/performance.md.');
-    } else say('Not published (a --quick, --only, --cpu-prof or --gatehouse-node-flags run): latest.json and docs/performance.md are unchanged; --publish forces it.');
+    } else say('Not published (a --quick, --only, --cpu-prof or --gatehouse-node-flags run): latest.json and docs/performance.md are unchanged; --publish forces it for --quick and --only runs.');
     if (session.profileDir) {
       const text = summariseProfiles(session.profileDir);
       writeFileSync(join(session.profileDir, 'summary.txt'), `${text}\n`);
