@@ -30,6 +30,11 @@ export const QuotaConfig = Type.Object(
     weight: Type.Optional(
       VariableName('Flow variable holding how many calls this message counts for, a non-negative integer (Apigee `<MessageWeight ref>`). Absent or not set on a call: 1.'),
     ),
+    rateLimitHeaders: Type.Boolean({
+      default: true,
+      description:
+        'Put `RateLimit-Limit`, `RateLimit-Remaining` and `RateLimit-Reset` on every response the call gets (as Kong does). `false`: only a refused call carries them, with `Retry-After`, and other responses are left as the target sent them (as Apigee does). Default true.',
+    }),
     status: Type.Integer({
       default: 429,
       minimum: 400,
@@ -40,7 +45,7 @@ export const QuotaConfig = Type.Object(
   {
     additionalProperties: false,
     description:
-      'Count calls per identifier in fixed windows and refuse those over the limit (Apigee Quota). Sets `ratelimit.<step>.*`, puts RateLimit-* headers on every response, and answers violations with Retry-After too.',
+      'Count calls per identifier in fixed windows and refuse those over the limit (Apigee Quota). Sets `ratelimit.<step>.*`, puts RateLimit-* headers on every response (unless `rateLimitHeaders` is false), and answers violations with them and Retry-After.',
   },
 );
 export type QuotaConfig = Static<typeof QuotaConfig>;

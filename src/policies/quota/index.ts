@@ -72,6 +72,7 @@ export const quota: PolicyDefinition<typeof QuotaConfig> = {
     const weightVariable = config.weight;
     const useProductQuota = config.useProductQuota;
     const status = config.status;
+    const rateLimitHeaders = config.rateLimitHeaders;
     const names = {
       allowed: `ratelimit.${stepName}.allowed.count`,
       used: `ratelimit.${stepName}.used.count`,
@@ -131,6 +132,7 @@ export const quota: PolicyDefinition<typeof QuotaConfig> = {
         });
       }
       // Whatever response the client finally gets (the target's, or an error) says how much is left.
+      if (!rateLimitHeaders) return;
       context.addResponseHeader('ratelimit-limit', String(limit));
       context.addResponseHeader('ratelimit-remaining', String(available));
       context.addResponseHeader('ratelimit-reset', String(reset));

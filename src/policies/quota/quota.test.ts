@@ -184,6 +184,15 @@ describe('quota', () => {
     }
   });
 
+  it('leaves allowed responses without RateLimit headers when rateLimitHeaders is false, and still sends them with a refusal', async () => {
+    const { run, context } = setup({ limit: 1, timeUnit: 'minute', rateLimitHeaders: false });
+    const allowed = withResponse(context(), 200, '{}');
+    await run(allowed);
+    expect(allowed.responseHeaders).toBeUndefined();
+    expect(allowed.get('ratelimit.q.available.count')).toBe(0);
+    expect(await outcome(run, context())).toMatchObject({ code: 'quota.exceeded', headers: { 'ratelimit-limit': '1', 'ratelimit-remaining': '0', 'ratelimit-reset': '60', 'retry-after': '60' } });
+  });
+
   it('counts a message for its weight', async () => {
     const { run, context } = setup({ limit: 10, timeUnit: 'minute', weight: 'request.header.x-weight' });
     expect(await outcome(run, context({ headers: { 'x-weight': '6' } }))).toBe('passed');
@@ -228,6 +237,6 @@ describe('quota', () => {
     expect(Value.Check(quota.config, Value.Default(quota.config, { timeUnit: 'day' }))).toBe(false);
     expect(Value.Check(quota.config, Value.Default(quota.config, { limit: 5 }))).toBe(false);
     expect(Value.Check(quota.config, Value.Default(quota.config, { limit: 5, timeUnit: 'fortnight' }))).toBe(false);
-    expect(Value.Default(quota.config, { limit: 5, timeUnit: 'day' })).toEqual({ limit: 5, timeUnit: 'day', interval: 1, useProductQuota: true, status: 429 });
+    expect(Value.Default(quota.config, { limit: 5, timeUnit: 'day' })).toEqual({ limit: 5, timeUnit: 'day', interval: 1, useProductQuota: true, rateLimitHeaders: true, status: 429 });
   });
 });
