@@ -121,7 +121,7 @@ describe('the fixed-rate scheduler', () => {
     expect(sent).toEqual(['0@1', '1@1', '2@1', '3@0']);
     scheduler.responded(0, 200, true);
     expect(scheduler.done).toBe(true);
-    expect(scheduler.result()).toMatchObject({ completed: 3, failed: 3 });
+    expect(scheduler.result()).toMatchObject({ completed: 3, failed: 3, non2xx: 2, lost: 1 });
   });
 
   it('does not reuse a connection the server closes after its answer until it is connected again', () => {

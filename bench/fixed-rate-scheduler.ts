@@ -46,6 +46,8 @@ export class FixedRateScheduler {
   private readonly lag: Float64Array;
   private completed = 0;
   private failedResponses = 0;
+  /** Measured requests in flight on a connection that broke or closed. */
+  private lostRequests = 0;
   private queued = 0;
   private lastDoneAt = Number.NaN;
 
@@ -140,7 +142,9 @@ export class FixedRateScheduler {
 
   /** The connection broke or was closed: a request on it got no answer, and it is not free until connected again. */
   lost(connection: number): void {
-    if (this.request[connection] !== NONE) {
+    const request = this.request[connection] as number;
+    if (request !== NONE) {
+      if (request >= this.plan.warmup) this.lostRequests++;
       this.request[connection] = NONE;
       this.inFlight--;
     }
@@ -165,6 +169,8 @@ export class FixedRateScheduler {
       achievedRps: this.completed / ((this.lastDoneAt - this.dueAt(warmup)) / 1000),
       completed: this.completed,
       failed: this.failedResponses + (measured - this.completed),
+      non2xx: this.failedResponses,
+      lost: this.lostRequests,
       p50Ms: percentileOfSorted(latency, 50),
       p99Ms: percentileOfSorted(latency, 99),
       p999Ms: percentileOfSorted(latency, 99.9),

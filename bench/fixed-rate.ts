@@ -25,6 +25,10 @@ export interface FixedRateResult {
   completed: number;
   /** Responses with a status other than 2xx, and requests that got no response. */
   failed: number;
+  /** Of `failed`: the answers with a status other than 2xx, and the requests lost with their connection (the rest
+   * never got an answer before the run ended). Absent from results written before they were told apart. */
+  non2xx?: number;
+  lost?: number;
   /** From when each request was due (includes any queueing in the generator or the server). */
   p50Ms: number;
   p99Ms: number;
