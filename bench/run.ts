@@ -10,6 +10,7 @@ import { ensureBuilt, GATEHOUSE_PATHS, basic, benchClients, copyDataDir, gatehou
 import type { FixedRateResult } from './fixed-rate.ts';
 import { generatorLagged, MAX_SEND_LAG_P99_MS } from './fixed-rate-validity.ts';
 import { chooseSaturator, CONNECTIONS, runFixedRate, type Saturator } from './generators.ts';
+import { addedP99 } from './goals.ts';
 import type { LoadResult, RequestPlan, RequestSpec } from './load.ts';
 import { seededToken } from './load.ts';
 import { gatehouseVersion, machine } from './machine.ts';
@@ -22,7 +23,6 @@ import { renderDoc } from './report/markdown.ts';
 import { renderSvg } from './report/svg.ts';
 import { consoleReport } from './report/table.ts';
 import type { BenchReport, LatencyResult, ScenarioResult } from './results.ts';
-import { addedP99 } from './goals.ts';
 import { MAX_ERROR_RATE, median, summarise } from './stats.ts';
 
 // Compiled into node_modules/.cache/gatehouse-bench/ (out of the linter's way), run from the package root by npm.
