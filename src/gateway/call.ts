@@ -35,6 +35,14 @@ export function sendJson(response: ServerResponse, status: number, body: unknown
   response.end(text);
 }
 
+/** The answer's headers with the call's own added: those steps set for the final response, and the request id. */
+function withCallHeaders(context: MessageContext, headers: Headers): Record<string, string | string[]> {
+  const extra = context.responseHeaders;
+  if (extra) for (const name in extra) headers[name] = extra[name];
+  headers['x-request-id'] = context.requestId;
+  return headers as Record<string, string | string[]>;
+}
+
 /** Sends the answer in `context.response` with the call's own headers. */
 function send(context: MessageContext, response: ServerResponse, isHead: boolean, onError: (error: unknown) => void): void {
   const answer = context.response;
@@ -42,12 +50,8 @@ function send(context: MessageContext, response: ServerResponse, isHead: boolean
     response.writeHead(500).end();
     return;
   }
-  const headers = answer.headers;
-  const extra = context.responseHeaders;
-  if (extra) for (const name in extra) headers[name] = extra[name];
-  headers['x-request-id'] = context.requestId;
   const body = answer.body;
-  response.writeHead(answer.status, headers as Record<string, string | string[]>);
+  response.writeHead(answer.status, withCallHeaders(context, answer.headers));
   if (isHead || !body) {
     if (body && 'stream' in body) body.stream.resume();
     response.end();
@@ -112,10 +116,7 @@ export class GatewayCall implements DirectResponse {
   head(status: number, headers: Headers): ServerResponse {
     const context = this.#context;
     context.targetLatencyMs = context.now() - this.sentAt;
-    const extra = context.responseHeaders;
-    if (extra) for (const name in extra) headers[name] = extra[name];
-    headers['x-request-id'] = context.requestId;
-    this.#response.writeHead(status, headers as Record<string, string | string[]>);
+    this.#response.writeHead(status, withCallHeaders(context, headers));
     this.#started = true;
     return this.#response;
   }

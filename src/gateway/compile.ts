@@ -159,7 +159,8 @@ export function compileApi(spec: ApiSpec, revision: number, deps: CompileDeps): 
       details: { errors: c.problems },
     });
   }
-  const streamsTargetDirectly = spec.target !== undefined && [preFlow, postFlow, ...flows].every((flow) => flow.response.length === 0);
+  const allFlows = [preFlow, postFlow, ...flows];
+  const streamsTargetDirectly = spec.target !== undefined && allFlows.every((flow) => flow.response.length === 0);
   return {
     identity: { name: spec.name, revision, basePath: spec.basePath },
     spec,
@@ -171,6 +172,6 @@ export function compileApi(spec: ApiSpec, revision: number, deps: CompileDeps): 
     faultRules,
     defaultFaultRule,
     streamsTargetDirectly,
-    passesThrough: streamsTargetDirectly && [preFlow, postFlow, ...flows].every((flow) => flow.request.length === 0),
+    passesThrough: streamsTargetDirectly && allFlows.every((flow) => flow.request.length === 0),
   };
 }

@@ -97,11 +97,9 @@ export class TargetClient {
   readonly #pool: Pool;
   readonly #basePath: string;
   readonly #timeoutMs: number;
-  readonly #url: string;
 
   constructor(spec: TargetSpec, pools: TargetPools) {
     const url = new URL(spec.url);
-    this.#url = spec.url;
     this.#pool = pools.get(url.origin, spec);
     this.#basePath = url.pathname.replace(/\/+$/, '');
     this.#timeoutMs = spec.timeoutMs ?? 30_000;
@@ -117,7 +115,7 @@ export class TargetClient {
       return new GatewayResponse(answer.statusCode, forwardableHeaders(answer.headers as Headers), answer.body);
     } catch (error) {
       context.targetLatencyMs = context.now() - started;
-      throw targetFault(error, this.#url, this.#timeoutMs);
+      throw targetFault(error, this.#timeoutMs);
     }
   }
 
@@ -134,7 +132,7 @@ export class TargetClient {
 
   /** The fault a failed call to the target is answered with (the client learns what happened, not where). */
   faultFor(error: unknown): StepFault {
-    return targetFault(error, this.#url, this.#timeoutMs);
+    return targetFault(error, this.#timeoutMs);
   }
 
   #requestOptions<TOpaque>(context: MessageContext, opaque: TOpaque): Dispatcher.RequestOptions<TOpaque> {
@@ -186,7 +184,7 @@ function relayDone(error: Error | null, { opaque }: Dispatcher.StreamData<Direct
 }
 
 /** The client learns what happened, not where the backend lives; the origin is in the gateway's log line. */
-function targetFault(error: unknown, _url: string, timeoutMs: number): StepFault {
+function targetFault(error: unknown, timeoutMs: number): StepFault {
   const code = (error as { code?: string }).code ?? '';
   if (TIMEOUT_CODES.has(code)) {
     return new StepFault({ faultName: 'GatewayTimeout', code: 'gateway.target_timeout', apigeeCode: 'messaging.adaptors.http.flow.GatewayTimeout', status: 504, message: `The API's target did not answer within ${timeoutMs} ms.` });
