@@ -10,7 +10,8 @@ import type { OAuthTokenKind, OAuthTokenRecord, Repositories } from '../store/in
 import type { Clock } from '../util/clock.ts';
 import { newId, newTimeOrderedId } from '../util/secrets.ts';
 import { accessTokenClaims, tokenInfoFromClaims } from './jwt-claims.ts';
-import { looksLikeJwt, signJwt, verifyJwt, type JwsAlgorithm, type JwsKey } from './jwt.ts';
+import { looksLikeJwt, verifyJwt, type JwsAlgorithm, type JwsKey } from './jwt.ts';
+import { JwtSigningBatch } from './jwt-batch.ts';
 import { StoreResourceOwners, type ResourceOwners } from './resource-owners.ts';
 import type { SigningKeys } from './signing-keys.ts';
 import { jwtKey, newOpaqueToken, tokenKey } from './token-keys.ts';
@@ -108,6 +109,7 @@ export class OpaqueTokens implements TokenService {
   #pruneAt = PRUNE_REVOKED_AT;
   readonly #verified = new Lru<string, { kid: string; key: JwsKey; result: VerifiedJwt }>(VERIFIED_JWT_CACHE);
   #keysReloadedAt = Number.NEGATIVE_INFINITY;
+  readonly #signing = new JwtSigningBatch();
 
   constructor(store: Repositories, clock: Clock, cacheSize = 100_000, owners: ResourceOwners = new StoreResourceOwners(store.users), jwt?: JwtIssuing) {
     this.#store = store;
@@ -230,7 +232,8 @@ export class OpaqueTokens implements TokenService {
       const signer = isPromise(pending) ? await pending : pending;
       id = newTimeOrderedId(issuedAt);
       const issuer = this.#requireJwt().issuer();
-      token = signJwt(signer, accessTokenClaims({ issuer, audience: issuer, jti: id, ...grant, issuedAt, expiresAt, familyId }));
+      // Signed before the row is written, so a key that cannot sign leaves no row behind (jwt-batch.ts: why batched).
+      token = await this.#signing.sign(signer, accessTokenClaims({ issuer, audience: issuer, jti: id, ...grant, issuedAt, expiresAt, familyId }));
       tokenHash = jwtKey(id);
     } else {
       ({ id, token } = newOpaqueToken(issuedAt));
