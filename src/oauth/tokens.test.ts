@@ -41,6 +41,34 @@ describe('OpaqueTokens: refresh tokens', () => {
     expect((await store.oauthTokens.getByHash(tokenKey(pair.accessToken.token)))?.familyId).toBe(pair.refreshToken.familyId);
   });
 
+  it('hands both rows of a pair to the store at once, so one group commit writes them', async () => {
+    const kinds: string[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const bound = (target: object, name: string | symbol): unknown => {
+      const value: unknown = Reflect.get(target, name);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    };
+    const real = store.oauthTokens;
+    const oauthTokens = new Proxy(real, {
+      get: (target, name) =>
+        name === 'insert'
+          ? async (record: OAuthTokenRecord) => {
+              kinds.push(record.kind);
+              await gate;
+              return real.insert(record);
+            }
+          : bound(target, name),
+    });
+    const repositories = new Proxy(store, { get: (target, name) => (name === 'oauthTokens' ? oauthTokens : bound(target, name)) }) as Repositories;
+    const issuing = new OpaqueTokens(repositories, clock).issueTokenPair(pairInput);
+    expect(kinds).toEqual(['access', 'refresh']);
+    release();
+    const pair = await issuing;
+    expect(await store.oauthTokens.getByHash(tokenKey(pair.accessToken.token))).toMatchObject({ kind: 'access', familyId: pair.refreshToken.familyId });
+    expect(await store.oauthTokens.getByHash(tokenKey(pair.refreshToken.token))).toMatchObject({ kind: 'refresh', familyId: pair.refreshToken.familyId });
+  });
+
   it('keeps access and refresh tokens apart: neither works as the other', async () => {
     const tokens = new OpaqueTokens(store, clock);
     const pair = await tokens.issueTokenPair(pairInput);

@@ -273,8 +273,11 @@ export class OpaqueTokens implements TokenService {
     refreshExpiresInMs: number | null,
     format: AccessTokenFormat = OPAQUE,
   ): Promise<IssuedTokenPair> {
-    const access = await this.#insert('access', grant, expiresInMs, familyId, {}, format);
-    const refresh = await this.#insert('refresh', { ...grant, scope: refreshScope, products: refreshProducts }, refreshExpiresInMs, familyId, { [REFRESH_COUNT]: String(refreshCount) });
+    // Both rows in one group commit, not one after the other (a turn of the event loop less for the caller).
+    const [access, refresh] = await Promise.all([
+      this.#insert('access', grant, expiresInMs, familyId, {}, format),
+      this.#insert('refresh', { ...grant, scope: refreshScope, products: refreshProducts }, refreshExpiresInMs, familyId, { [REFRESH_COUNT]: String(refreshCount) }),
+    ]);
     const accessToken: IssuedToken = { token: access.token, issuedAt: access.record.issuedAt, expiresAt: access.record.expiresAt, scope: access.record.scope, products: access.record.products };
     const refreshToken: IssuedRefreshToken = { token: refresh.token, issuedAt: refresh.record.issuedAt, expiresAt: refresh.record.expiresAt, scope: refresh.record.scope, products: refresh.record.products, familyId, refreshCount };
     return { accessToken, refreshToken };
