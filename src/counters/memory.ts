@@ -19,6 +19,21 @@ const SWEEP_EVERY_MS = 60_000;
  */
 export const SWEEP_STEP = 64;
 
+/**
+ * Looks at up to `budget` more of a pass's entries and deletes the expired ones (deleting the entry just visited is
+ * safe while iterating a Map; entries added meanwhile are visited too). Answers the budget left once the pass is
+ * done, or -1 while it is not.
+ */
+function sweepSome<V>(map: Map<string, V>, entries: MapIterator<[string, V]>, budget: number, expired: (value: V) => boolean): number {
+  for (let left = budget; left > 0; left--) {
+    const next = entries.next();
+    if (next.done) return left;
+    const [key, value] = next.value;
+    if (expired(value)) map.delete(key);
+  }
+  return -1;
+}
+
 export class MemoryCounters implements Counters {
   readonly #windows = new Map<string, Window>();
   readonly #lastAllowed = new Map<string, number>();
@@ -60,26 +75,11 @@ export class MemoryCounters implements Counters {
       this.#windowsToSweep = this.#windows.entries();
       this.#lastAllowedToSweep = this.#lastAllowed.entries();
     }
-    // Deleting the entry just visited is safe while iterating a Map; entries added meanwhile are visited too.
-    let budget = SWEEP_STEP;
-    for (const windows = this.#windowsToSweep; windows && budget > 0; budget--) {
-      const next = windows.next();
-      if (next.done) {
-        this.#windowsToSweep = undefined;
-        break;
-      }
-      const [key, window] = next.value;
-      if (window.end <= now) this.#windows.delete(key);
-    }
-    for (const entries = this.#lastAllowedToSweep; entries && budget > 0; budget--) {
-      const next = entries.next();
-      if (next.done) {
-        this.#lastAllowedToSweep = undefined;
-        break;
-      }
-      // A spike-arrest entry older than a minute allows the next call whatever its rate (the slowest is 1pm).
-      const [key, last] = next.value;
-      if (now - last >= 60_000) this.#lastAllowed.delete(key);
+    const windowsLeft = this.#windowsToSweep ? sweepSome(this.#windows, this.#windowsToSweep, SWEEP_STEP, (window) => window.end <= now) : SWEEP_STEP;
+    if (windowsLeft >= 0) this.#windowsToSweep = undefined;
+    // A spike-arrest entry older than a minute allows the next call whatever its rate (the slowest is 1pm).
+    if (windowsLeft > 0 && this.#lastAllowedToSweep && sweepSome(this.#lastAllowed, this.#lastAllowedToSweep, windowsLeft, (last) => now - last >= 60_000) >= 0) {
+      this.#lastAllowedToSweep = undefined;
     }
   }
 }
