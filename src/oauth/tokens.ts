@@ -273,7 +273,8 @@ export class OpaqueTokens implements TokenService {
     refreshExpiresInMs: number | null,
     format: AccessTokenFormat = OPAQUE,
   ): Promise<IssuedTokenPair> {
-    // Both rows in one group commit, not one after the other (a turn of the event loop less for the caller).
+    // Both rows at once, not one after the other: opaque ones go in one group commit (a turn of the event loop less for
+    // the caller); a JWT's row follows its signature while the refresh row is written.
     const [access, refresh] = await Promise.all([
       this.#insert('access', grant, expiresInMs, familyId, {}, format),
       this.#insert('refresh', { ...grant, scope: refreshScope, products: refreshProducts }, refreshExpiresInMs, familyId, { [REFRESH_COUNT]: String(refreshCount) }),
