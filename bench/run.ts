@@ -342,19 +342,25 @@ async function runLatency(session: Session, measure: (typeof LATENCY_MEASURES)[n
   const base = { id: measure.id, title: measure.title, gatewayScenario: measure.gatewayScenario };
   let max = results.find((r) => r.id === measure.gatewayScenario && r.status === 'ok')?.summary?.rps;
   const template = (await gatehouseSetup(session)).template;
-  const bare = await startNode(session.cores.server, 'bare-proxy', join(buildDir, 'servers/bare-proxy.js'), [session.upstream.origin], '/');
+  const bareProxy = join(buildDir, 'servers/bare-proxy.js');
+  const bare = await startNode(session.cores.server, 'bare-proxy', bareProxy, [session.upstream.origin], '/');
+  let second: Awaited<ReturnType<typeof startNode>> | undefined;
   try {
+    // The control's second server, measured where the gateway would be.
+    if (measure.control) second = await startNode(session.cores.server, 'bare-proxy-2', bareProxy, [session.upstream.origin], '/');
     const { g, close } = await gatehouseFor(session, measure.id, template);
     return await closingAfter(close, async () => {
       const plan = await gatehousePlan(session, measure.gatewayScenario, g);
       if (plan.kind !== 'list') throw new Error('A fixed-rate measure needs a request list.');
-      const origin = `http://127.0.0.1:${g.gatewayPort}`;
+      const gatewayOrigin = `http://127.0.0.1:${g.gatewayPort}`;
+      const origin = second?.origin ?? gatewayOrigin;
       await checkFirst(origin, plan.requests[0]);
-      // Both servers are warmed up at full load first (a fresh process is still compiling its hot path); when the
+      // The servers are warmed up at full load first (a fresh process is still compiling its hot path); when the
       // gateway's maximum was not measured in this run, that warm-up measures it.
       const warm = Math.max(2, session.options.warmupS);
       await session.saturator.run(bare.origin, { kind: 'list', requests: plan.requests }, warm);
-      const warmed = await session.saturator.run(origin, plan, warm);
+      const warmed = await session.saturator.run(gatewayOrigin, plan, warm);
+      if (second) await session.saturator.run(second.origin, { kind: 'list', requests: plan.requests }, warm);
       if (max === undefined) {
         say(`  (${measure.gatewayScenario} was not measured in this run: its ${warm} s warm-up at full load sets the maximum)`);
         max = warmed.rps;
@@ -387,6 +393,7 @@ async function runLatency(session: Session, measure: (typeof LATENCY_MEASURES)[n
     });
   } finally {
     await stop(bare.process);
+    if (second) await stop(second.process);
   }
 }
 

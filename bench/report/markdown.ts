@@ -33,7 +33,7 @@ export function generatedSection(report: BenchReport, chartPath: string): string
   for (const r of rows(report)) lines.push(`| \`${r.id}\` | ${r.rps} | ${r.p50} | ${r.p99} | ${r.rss} | ${r.vsBareProxy} | ${r.vsBareToken} | ${r.vsNginx} | ${cell(r.note)} |`);
   if (report.latency.length) {
     lines.push('');
-    lines.push('p99 latency added at half of the gateway’s maximum load (fixed-rate generator, latency from when each request was due; in rounds of the bare proxy, then the gateway, at the same rate; the median of the rounds’ differences):');
+    lines.push('p99 latency added at half of the gateway’s maximum load (fixed-rate generator, latency from when each request was due; in rounds of the bare proxy, then the gateway, at the same rate; the median of the rounds’ differences; `latency-noise-floor` puts a second bare proxy where the gateway would be, to show what the measure reads when nothing differs):');
     lines.push('');
     lines.push('| measure | rate | bare proxy p50 / p99 | gateway p50 / p99 | added p99 (median of rounds) | added p99 by round |');
     lines.push('| --- | ---: | ---: | ---: | ---: | ---: |');
