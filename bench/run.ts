@@ -518,7 +518,7 @@ async function main(): Promise<void> {
         result = { id: measure.id, title: measure.title, gatewayScenario: measure.gatewayScenario, status: error instanceof Skip ? 'skipped' : 'failed', reason: (error as Error).message.split('\n').slice(0, 6).join(' ') };
       }
       latency.push(result);
-      say(result.status === 'ok' && result.rate !== undefined ? `at ${result.rate}/s: p99 bare ${result.bare?.p99Ms.toFixed(2)} ms, gateway ${result.gateway?.p99Ms.toFixed(2)} ms, added ${result.addedP99Ms?.toFixed(2)} ms (generator send lag p99 ${Math.max(result.bare?.sendLagP99Ms ?? 0, result.gateway?.sendLagP99Ms ?? 0).toFixed(2)} ms)` : `${result.status}: ${result.reason}`);
+      say(result.status === 'ok' && result.rate !== undefined ? `at ${result.rate}/s: p99 bare ${result.bare?.p99Ms.toFixed(2)} ms, ${measure.control ? 'second bare' : 'gateway'} ${result.gateway?.p99Ms.toFixed(2)} ms, added ${result.addedP99Ms?.toFixed(2)} ms (generator send lag p99 ${Math.max(result.bare?.sendLagP99Ms ?? 0, result.gateway?.sendLagP99Ms ?? 0).toFixed(2)} ms)` : `${result.status}: ${result.reason}`);
     }
     await stop(upstream.process);
 

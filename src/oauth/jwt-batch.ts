@@ -3,7 +3,7 @@
 //
 // Why: an ES256 signature takes ~25 µs in a loop, ~38 µs between other calls, and made inside each call it cost the
 // token endpoint ~70 µs a call in all: the rest of the call ran slower after it (caches). Signing a turn's tokens
-// together took JWT issuance from ~7,700 to ~11,000 tokens/s on one core (bench, docs/performance.md). A token's
+// together took JWT issuance from ~7,700 to ~10,700 tokens/s on one core (bench, docs/performance.md). A token's
 // answer waits for its group commit in that same phase anyway, so batching adds no wait of its own.
 import { signJwt, type JwsKey } from './jwt.ts';
 

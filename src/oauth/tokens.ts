@@ -16,7 +16,7 @@ import { StoreResourceOwners, type ResourceOwners } from './resource-owners.ts';
 import type { SigningKeys } from './signing-keys.ts';
 import { jwtKey, newOpaqueToken, tokenKey } from './token-keys.ts';
 import { Lru } from '../util/lru.ts';
-import { isPromise, type MaybePromise } from '../util/maybe-promise.ts';
+import type { MaybePromise } from '../util/maybe-promise.ts';
 
 /** What JWT access tokens need: the signing keys, and the issuer (also the audience) they name. */
 export interface JwtIssuing {
@@ -156,13 +156,11 @@ export class OpaqueTokens implements TokenService {
     this.#revokedJwts.set(hash, expiresAt);
   }
 
-  /** The current signing key for `alg`: at once when there is one (every token but the first), else once it is made. */
-  #signer(alg: JwsAlgorithm): MaybePromise<JwsKey> {
-    return this.#requireJwt().keys.signer(alg) ?? this.#makeSigner(alg);
-  }
-
-  async #makeSigner(alg: JwsAlgorithm): Promise<JwsKey> {
+  /** The current signing key for `alg`, made first when there is none yet. */
+  async #signer(alg: JwsAlgorithm): Promise<JwsKey> {
     const jwt = this.#requireJwt();
+    const current = jwt.keys.signer(alg);
+    if (current) return current;
     await jwt.keys.ensureCurrent(alg);
     const made = jwt.keys.signer(alg);
     if (!made) throw new Error(`No ${alg} signing key could be made.`);
@@ -228,8 +226,7 @@ export class OpaqueTokens implements TokenService {
     let token: string;
     let tokenHash: string;
     if (kind === 'access' && format.kind === 'jwt') {
-      const pending = this.#signer(format.alg);
-      const signer = isPromise(pending) ? await pending : pending;
+      const signer = await this.#signer(format.alg);
       id = newTimeOrderedId(issuedAt);
       const issuer = this.#requireJwt().issuer();
       // Signed before the row is written, so a key that cannot sign leaves no row behind (jwt-batch.ts: why batched).
