@@ -26,7 +26,7 @@ import { policyRegistry } from './policies/index.ts';
 import type { AuthorizationServer } from './policies/policy.ts';
 import { MemoryResponseCacheStore } from './policies/response-cache/store.ts';
 import type { Health } from './http/health.ts';
-import { InFlightResponses } from './http/in-flight.ts';
+import { ConnectionDrain } from './http/drain.ts';
 import { ChangeLogPoller } from './manage/change-log-poller.ts';
 import { ChangeFeed } from './manage/changes.ts';
 import type { ManageDeps } from './manage/context.ts';
@@ -98,7 +98,7 @@ export interface RunningGateway extends RunningNode {
 interface ControlSurfaces {
   admin: FastifyInstance;
   hub: FastifyInstance;
-  drains: [InFlightResponses, InFlightResponses];
+  drains: [ConnectionDrain, ConnectionDrain];
   bootstrap: BootstrapResult;
   applied: ApplyResult | undefined;
 }
@@ -128,7 +128,7 @@ function listen(server: Server, host: string, port: number, what: string): Promi
 }
 
 /** Closes a node:http server: no new connections, idle keep-alive ones now, busy ones when done or at the deadline. */
-function closeServer(server: Server, inFlight: InFlightResponses, timeoutMs: number): Promise<void> {
+function closeServer(server: Server, drain: ConnectionDrain, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) return resolve();
     const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
@@ -137,8 +137,7 @@ function closeServer(server: Server, inFlight: InFlightResponses, timeoutMs: num
       clearTimeout(timer);
       resolve();
     });
-    inFlight.closeConnectionsWhenDone(server);
-    server.closeIdleConnections();
+    drain.start();
   });
 }
 
@@ -270,7 +269,7 @@ export async function start(options: StartOptions | GatewayStartOptions): Promis
     servers.gateway = createGatewayServer({ runtime, health, clock, analytics: sink, log, wellKnown, relaySecret });
     // The gateway serves first: its deployments are loaded, and traffic need not wait while the management API and
     // the hub compile their schemas and load their modules (about half a second; bench "ready" times).
-    const gatewayDrain = new InFlightResponses(servers.gateway);
+    const gatewayDrain = new ConnectionDrain(servers.gateway);
     await listen(servers.gateway, config.gateway.host, config.gateway.port, 'gateway');
 
     let control: ControlSurfaces | undefined;
@@ -303,7 +302,7 @@ export async function start(options: StartOptions | GatewayStartOptions): Promis
         seals,
         gatewayLocalUrl: () => localUrl(servers.gateway as Server, config.gateway.host),
       });
-      const drains: ControlSurfaces['drains'] = [new InFlightResponses(servers.admin.server), new InFlightResponses(servers.hub.server)];
+      const drains: ControlSurfaces['drains'] = [new ConnectionDrain(servers.admin.server), new ConnectionDrain(servers.hub.server)];
       await listen(servers.admin.server, config.admin.host, config.admin.port, 'admin API');
       await listen(servers.hub.server, config.hub.host, config.hub.port, 'developer hub');
       // `start -c FILE` applies through the management API like `gatehouse apply`, as the system actor.

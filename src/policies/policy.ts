@@ -14,8 +14,15 @@ import type { ResponseCacheStore } from './response-cache/store.ts';
 /** A flow variable's value; undefined = not set. */
 export type VariableValue = string | number | boolean | undefined;
 
-/** Variables set together; see FlowContext.setAll. */
-export type VariableLayer = ReadonlyMap<string, VariableValue>;
+/**
+ * Variables set together; see FlowContext.setAll. A ReadonlyMap is one; so is an object that answers from fields of
+ * its own (a step's per-call values), which costs less than a map entry each. `keys()` names exactly what `has()` holds.
+ */
+export interface VariableLayer {
+  has(name: string): boolean;
+  get(name: string): VariableValue;
+  keys(): Iterable<string>;
+}
 
 /** Headers as a step sees them: lower-case names. */
 export type Headers = Record<string, string | string[] | undefined>;

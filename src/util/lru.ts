@@ -8,7 +8,7 @@ interface Entry<V> {
 /**
  * A hit only marks its entry as used; it does not move it. Moving an entry on every hit (delete, then set again)
  * makes V8 rehash the Map's table every few calls, and the tables left behind keep the young objects they point at
- * alive through a scavenge (see InFlightResponses). Eviction walks from the oldest entry: a used one gets a second
+ * alive through a scavenge (docs/performance.md, session 4). Eviction walks from the oldest entry: a used one gets a second
  * chance (its mark cleared, moved to the newest end), the first unused one goes. An entry read since the last walk
  * reached it is never evicted before one that was not.
  */

@@ -10,8 +10,8 @@ function verify(token: TokenInfo, key = keyRecord()) {
   return oauthV2.create(configure(oauthV2, { operation: 'VerifyAccessToken' }), deps, { api: 'api', stepName: 'verify', phase: 'request' });
 }
 
-async function outcome(run: ReturnType<typeof verify>): Promise<string> {
-  const context = flowContext({ url: '/api/x', headers: { authorization: 'Bearer t' } });
+async function outcome(run: ReturnType<typeof verify>, authorization = 'Bearer t'): Promise<string> {
+  const context = flowContext({ url: '/api/x', headers: { authorization } });
   try {
     await run(context);
     return `passed as ${String(context.get('developer.app.name'))}`;
@@ -36,6 +36,30 @@ describe('VerifyAccessToken', () => {
   });
 });
 
+describe('VerifyAccessToken reading the Authorization header', () => {
+  it('takes the scheme in any case and trims the token', async () => {
+    let seen: string | undefined;
+    const deps = policyDeps({ keys: { find: () => keyRecord() }, tokens: { ...policyDeps().tokens, lookupAccessToken: (token: string) => ((seen = token), info) } });
+    const run = oauthV2.create(configure(oauthV2, { operation: 'VerifyAccessToken' }), deps, { api: 'api', stepName: 'verify', phase: 'request' });
+    for (const header of ['bearer Tok', 'BEARER Tok', 'bEaReR   Tok  ']) {
+      seen = undefined;
+      expect(await outcome(run, header)).toBe('passed as app');
+      expect(seen).toBe('Tok');
+    }
+  });
+
+  it('refuses another scheme, a bare scheme and a header shorter than the scheme as a missing token', async () => {
+    for (const header of ['Basic Tok', 'Bearer', 'Bearer    ', 'Bear', 'BearerTok', 'xBearer Tok']) expect(await outcome(verify(info), header)).toBe('oauth.missing_token');
+  });
+
+  it('reads the configured scheme', async () => {
+    const deps = policyDeps({ keys: { find: () => keyRecord() }, tokens: { ...policyDeps().tokens, lookupAccessToken: () => info } });
+    const run = oauthV2.create(configure(oauthV2, { operation: 'VerifyAccessToken', accessTokenPrefix: 'Token' }), deps, { api: 'api', stepName: 'verify', phase: 'request' });
+    expect(await outcome(run, 'token t')).toBe('passed as app');
+    expect(await outcome(run, 'Bearer t')).toBe('oauth.missing_token');
+  });
+});
+
 describe('VerifyAccessToken on a warm call', () => {
   function warmStep(key = keyRecord()) {
     // Token and credential in memory: the lookups answer at once, as the caches do.
@@ -52,6 +76,18 @@ describe('VerifyAccessToken on a warm call', () => {
     expect(first.caller).toMatchObject({ clientId: keyRecord().clientId, product: 'product', scopes: [] });
     expect(second.caller).toBe(first.caller);
     expect(Object.isFrozen(first.caller)).toBe(true);
+  });
+
+  it('sets expires_in to the seconds left, -1 for a token that never expires, and lets a later step change it', () => {
+    const never = call();
+    warmStep()(never);
+    expect(never.get('expires_in')).toBe(-1);
+    const deps = policyDeps({ keys: { find: () => keyRecord() }, tokens: { ...policyDeps().tokens, lookupAccessToken: () => ({ ...info, expiresAt: call().now() + 90_500 }) } });
+    const expiring = call();
+    oauthV2.create(configure(oauthV2, { operation: 'VerifyAccessToken' }), deps, { api: 'api', stepName: 'verify', phase: 'request' })(expiring);
+    expect(expiring.get('expires_in')).toBe(90);
+    expiring.set('expires_in', 5);
+    expect(expiring.get('expires_in')).toBe(5);
   });
 
   it('makes a new caller when the credential record changes (a cache reload after a change)', () => {

@@ -8,17 +8,29 @@ import type { OAuthV2Config } from './config.ts';
 import { bearerFault } from './errors.ts';
 import { isPromise } from '../../util/maybe-promise.ts';
 
-function presentedToken(context: FlowContext, config: OAuthV2Config): string | undefined {
+/**
+ * The token after `<scheme> ` in the Authorization header, trimmed; `scheme` is lower case with its space, and the
+ * header's may be in any case (RFC 9110 §11.1).
+ */
+function presentedToken(context: FlowContext, config: OAuthV2Config, scheme: string): string | undefined {
   if (config.accessToken) {
     const value = context.get(config.accessToken);
     return value === undefined || value === '' ? undefined : String(value);
   }
   const header = context.request.header('authorization');
-  if (!header) return undefined;
-  const prefix = `${config.accessTokenPrefix.toLowerCase()} `;
-  if (!header.toLowerCase().startsWith(prefix)) return undefined;
-  const token = header.slice(prefix.length).trim();
+  if (!header || !startsWithLowerCased(header, scheme)) return undefined;
+  const token = header.slice(scheme.length).trim();
   return token === '' ? undefined : token;
+}
+
+/** Whether `text` starts with `prefix` (lower case) once its ASCII letters are: in place, not a lower-cased copy of the token per call. */
+export function startsWithLowerCased(text: string, prefix: string): boolean {
+  if (text.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 65 && c <= 90 ? c + 32 : c) !== prefix.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 const invalid = (message: string, apigeeCode: string, faultName: string, code = 'oauth.invalid_token') =>
@@ -83,11 +95,35 @@ function callerOf(grant: TokenGrant, info: TokenInfo, product: ProductGrant): Ca
 function setVariables(context: FlowContext, token: string, info: TokenInfo, key: KeyRecord, product: ProductGrant): void {
   context.setAll(callerLayer(key, product));
   context.setAll(tokenLayer(token, info));
-  context.set('expires_in', info.expiresAt === null ? -1 : Math.max(0, Math.floor((info.expiresAt - context.now()) / 1000)));
+  context.setAll(new ExpiresIn(info.expiresAt === null ? -1 : Math.max(0, Math.floor((info.expiresAt - context.now()) / 1000))));
+}
+
+const EXPIRES_IN = ['expires_in'] as const;
+
+/** `expires_in` of one call (seconds left, -1 for never): a layer of one, so a verified call needs no map of its own. */
+class ExpiresIn implements VariableLayer {
+  readonly #seconds: number;
+
+  constructor(seconds: number) {
+    this.#seconds = seconds;
+  }
+
+  has(name: string): boolean {
+    return name === 'expires_in';
+  }
+
+  get(name: string): VariableValue {
+    return name === 'expires_in' ? this.#seconds : undefined;
+  }
+
+  keys(): Iterable<string> {
+    return EXPIRES_IN;
+  }
 }
 
 export function verifyAccessToken(config: OAuthV2Config, deps: PolicyDeps): StepFunction {
   const required = config.scope ? config.scope.trim().split(/\s+/) : [];
+  const scheme = `${config.accessTokenPrefix.toLowerCase()} `;
 
   /** The token is known: is it live, and is its credential? */
   function withToken(context: FlowContext, token: string, info: TokenInfo | undefined): void | Promise<void> {
@@ -127,7 +163,7 @@ export function verifyAccessToken(config: OAuthV2Config, deps: PolicyDeps): Step
 
   // Not async: a warm call (token and credential in memory) is checked in the same turn, without a promise.
   return function verifyAccessTokenStep(context) {
-    const token = presentedToken(context, config);
+    const token = presentedToken(context, config, scheme);
     if (!token) {
       throw bearerFault({ error: 'invalid_request', faultName: 'InvalidAccessToken', apigeeCode: 'oauth.v2.InvalidAccessToken', code: 'oauth.missing_token', status: 401, message: `Invalid access token: send Authorization: ${config.accessTokenPrefix} <token>.` });
     }

@@ -1,7 +1,7 @@
 // The quota policy (Apigee Quota): counts calls per identifier in fixed windows and refuses those over the limit.
 import type { WindowCount } from '../../counters/counters.ts';
 import { UNIT_MS, windowMs } from '../../counters/windows.ts';
-import { StepFault, type FlowContext, type PolicyDefinition, type StepFunction, type VariableValue } from '../policy.ts';
+import { StepFault, type FlowContext, type PolicyDefinition, type StepFunction, type VariableLayer, type VariableValue } from '../policy.ts';
 import { QuotaConfig } from './config.ts';
 
 interface Allowance {
@@ -30,6 +30,80 @@ function productAllowance(context: FlowContext): Allowance | undefined {
 
 function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
+/** The names of one step's variables (`ratelimit.<step>.*`). */
+interface QuotaNames {
+  allowed: string;
+  used: string;
+  available: string;
+  expiry: string;
+  reset: string;
+  identifier: string;
+  failed: string;
+  /** All but `failed`, which is set only on a refused call. */
+  counted: readonly string[];
+  refused: readonly string[];
+}
+
+function quotaNames(stepName: string): QuotaNames {
+  const counted = ['allowed.count', 'used.count', 'available.count', 'expiry.time', 'reset.seconds', 'identifier'].map((n) => `ratelimit.${stepName}.${n}`);
+  const [allowed, used, available, expiry, reset, identifier] = counted as [string, string, string, string, string, string];
+  const failed = `ratelimit.${stepName}.failed`;
+  return { allowed, used, available, expiry, reset, identifier, failed, counted, refused: [...counted, failed] };
+}
+
+/** One call's quota variables as a layer (FlowContext.setAll): one object per call, not a map entry per variable. */
+class QuotaVariables implements VariableLayer {
+  readonly #names: QuotaNames;
+  readonly #limit: number;
+  readonly #used: number;
+  readonly #allowed: boolean;
+  readonly #expiry: number;
+  readonly #available: number;
+  readonly #reset: number;
+  readonly #identifier: string;
+
+  constructor(names: QuotaNames, limit: number, result: WindowCount, available: number, reset: number, identifier: string) {
+    this.#names = names;
+    this.#limit = limit;
+    this.#used = result.count;
+    this.#allowed = result.allowed;
+    this.#expiry = result.resetAt;
+    this.#available = available;
+    this.#reset = reset;
+    this.#identifier = identifier;
+  }
+
+  has(name: string): boolean {
+    return this.get(name) !== undefined;
+  }
+
+  get(name: string): VariableValue {
+    const names = this.#names;
+    switch (name) {
+      case names.allowed:
+        return this.#limit;
+      case names.used:
+        return this.#used;
+      case names.available:
+        return this.#available;
+      case names.expiry:
+        return this.#expiry;
+      case names.reset:
+        return this.#reset;
+      case names.identifier:
+        return this.#identifier;
+      case names.failed:
+        return this.#allowed ? undefined : true;
+      default:
+        return undefined;
+    }
+  }
+
+  keys(): Iterable<string> {
+    return this.#allowed ? this.#names.counted : this.#names.refused;
+  }
 }
 
 export const quota: PolicyDefinition<typeof QuotaConfig> = {
@@ -73,15 +147,7 @@ export const quota: PolicyDefinition<typeof QuotaConfig> = {
     const useProductQuota = config.useProductQuota;
     const status = config.status;
     const rateLimitHeaders = config.rateLimitHeaders;
-    const names = {
-      allowed: `ratelimit.${stepName}.allowed.count`,
-      used: `ratelimit.${stepName}.used.count`,
-      available: `ratelimit.${stepName}.available.count`,
-      expiry: `ratelimit.${stepName}.expiry.time`,
-      reset: `ratelimit.${stepName}.reset.seconds`,
-      identifier: `ratelimit.${stepName}.identifier`,
-      failed: `ratelimit.${stepName}.failed`,
-    };
+    const names = quotaNames(stepName);
 
     function identifierOf(context: FlowContext): string {
       if (identifierVariable !== undefined) {
@@ -113,14 +179,8 @@ export const quota: PolicyDefinition<typeof QuotaConfig> = {
       const available = Math.max(0, limit - result.count);
       // RateLimit-Reset (draft-ietf-httpapi-ratelimit-headers-06) is delta-seconds to the window's end, rounded up.
       const reset = Math.max(1, Math.ceil((result.resetAt - now) / 1000));
-      context.set(names.allowed, limit);
-      context.set(names.used, result.count);
-      context.set(names.available, available);
-      context.set(names.expiry, result.resetAt);
-      context.set(names.reset, reset);
-      context.set(names.identifier, identifier);
+      context.setAll(new QuotaVariables(names, limit, result, available, reset, identifier));
       if (!result.allowed) {
-        context.set(names.failed, true);
         throw new StepFault({
           faultName: 'QuotaViolation',
           code: 'quota.exceeded',

@@ -166,6 +166,18 @@ describe('quota', () => {
     expect(c.get('ratelimit.q.failed')).toBeUndefined();
   });
 
+  it("keeps each call's own values after later calls, and lets a later step overwrite one", async () => {
+    const { run, context } = setup({ limit: 5, timeUnit: 'minute' });
+    const first = context({ clientIp: '10.1.1.1' });
+    await run(first);
+    const second = context({ clientIp: '10.1.1.1' });
+    await run(second);
+    expect([first.get('ratelimit.q.used.count'), second.get('ratelimit.q.used.count')]).toEqual([1, 2]);
+    first.set('ratelimit.q.available.count', 'changed');
+    expect(first.get('ratelimit.q.available.count')).toBe('changed');
+    expect(first.get('ratelimit.q.allowed.count')).toBe(5);
+  });
+
   it('marks the step failed in its variables when it refuses a call', async () => {
     const { run, context } = setup({ limit: 1, timeUnit: 'minute' });
     await run(context());
