@@ -24,7 +24,7 @@ function presentedToken(context: FlowContext, config: OAuthV2Config, scheme: str
 }
 
 /** Whether `text` starts with `prefix` (lower case) once its ASCII letters are: in place, not a lower-cased copy of the token per call. */
-export function startsWithLowerCased(text: string, prefix: string): boolean {
+function startsWithLowerCased(text: string, prefix: string): boolean {
   if (text.length < prefix.length) return false;
   for (let i = 0; i < prefix.length; i++) {
     const c = text.charCodeAt(i);
