@@ -27,8 +27,7 @@ export function productCovers(product: ProductGrant, api: string, pathSuffix: st
   const resources = product.apis.get(api);
   if (resources === undefined) return product.apis.has(api);
   // Loops, not some(): this runs on every call a security step lets through, and a closure per call adds up.
-  for (let i = 0; i < resources.length; i++) {
-    const r = resources[i] as (typeof resources)[number];
+  for (const r of resources) {
     if (resourceMatches(r.path, pathSuffix) && (!r.methods || r.methods.length === 0 || r.methods.includes(method))) return true;
   }
   return resources.length === 0;
@@ -36,8 +35,7 @@ export function productCovers(product: ProductGrant, api: string, pathSuffix: st
 
 /** The first product that covers the call, in the order given. */
 export function coveringProduct(products: readonly ProductGrant[], api: string, pathSuffix: string, method: string): ProductGrant | undefined {
-  for (let i = 0; i < products.length; i++) {
-    const product = products[i] as ProductGrant;
+  for (const product of products) {
     if (productCovers(product, api, pathSuffix, method)) return product;
   }
   return undefined;
