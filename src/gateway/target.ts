@@ -1,69 +1,17 @@
 // Forwards a request to the API's target through pooled keep-alive connections (undici), streaming both ways.
 import { Pool, type Dispatcher } from 'undici';
-import { PassThrough, type Writable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { StepFault, type Headers } from '../policies/policy.ts';
 import type { DirectResponse, MessageContext } from './context.ts';
 import { GatewayResponse, headerText } from './context.ts';
+import { forwardableHeaders } from './forwardable-headers.ts';
+import { TARGET_TIMEOUT, TargetRelay } from './relay.ts';
 
 export interface TargetSpec {
   url: string;
   connectTimeoutMs?: number | undefined;
   timeoutMs?: number | undefined;
   tls?: { rejectUnauthorized?: boolean | undefined } | undefined;
-}
-
-/**
- * RFC 9110 §7.6.1: connection-specific headers are not forwarded, nor those the Connection header names. `host` is
- * the target's own; `expect` was answered by this hop (Node sent 100 Continue) and undici refuses to send it.
- */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-authenticate', 'proxy-authorization', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade', 'host', 'expect']);
-
-/**
- * Gatehouse's own session cookies (console, hub) never cross the gateway: browsers send a host's cookies to every port,
- * so a backend behind the gateway on the same host would otherwise receive developers' hub sessions, and a backend's
- * Set-Cookie could plant one. Cookies of the backend's own pass untouched.
- */
-const OWN_COOKIE = /^\s*gatehouse_(console|hub)\s*=/i;
-
-function withoutOwnCookies(value: string | string[]): string | undefined {
-  const kept = (Array.isArray(value) ? value.join('; ') : value)
-    .split(';')
-    .filter((pair) => pair.trim() !== '' && !OWN_COOKIE.test(pair))
-    .map((pair) => pair.trim());
-  return kept.length > 0 ? kept.join('; ') : undefined;
-}
-
-function withoutOwnSetCookies(value: string | string[]): string[] | undefined {
-  const kept = (Array.isArray(value) ? value : [value]).filter((cookie) => !OWN_COOKIE.test(cookie));
-  return kept.length > 0 ? kept : undefined;
-}
-
-/** Header names a Connection header lists (beyond the usual keep-alive / close, which are hop-by-hop anyway). */
-function connectionListed(named: string | string[] | undefined): Set<string> | undefined {
-  // Nearly every message says just keep-alive or close (targets on every answer): no split, no arrays.
-  if (named === undefined || named === 'keep-alive' || named === 'close') return undefined;
-  const names = (Array.isArray(named) ? named.join(',') : named)
-    .split(',')
-    .map((h) => h.trim().toLowerCase())
-    .filter((h) => h !== '' && !HOP_BY_HOP.has(h));
-  return names.length > 0 ? new Set(names) : undefined;
-}
-
-export function forwardableHeaders(headers: Headers): Record<string, string | string[]> {
-  // Called twice per proxied call: a plain loop, and no Set unless Connection names extra headers.
-  const listed = connectionListed(headers.connection);
-  const out: Record<string, string | string[]> = {};
-  for (const name in headers) {
-    const value = headers[name];
-    if (value === undefined || HOP_BY_HOP.has(name) || listed?.has(name)) continue;
-    if (name === 'cookie' || name === 'set-cookie') {
-      const kept = name === 'cookie' ? withoutOwnCookies(value) : withoutOwnSetCookies(value);
-      if (kept !== undefined) out[name] = kept;
-      continue;
-    }
-    out[name] = value;
-  }
-  return out;
 }
 
 /** One pool per origin and connection settings, shared by every revision that targets it. */
@@ -91,7 +39,7 @@ export class TargetPools {
   }
 }
 
-const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+const TIMEOUT_CODES = new Set([TARGET_TIMEOUT, 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
 
 export class TargetClient {
   readonly #pool: Pool;
@@ -107,7 +55,7 @@ export class TargetClient {
 
   /** Sends the request on; resolves with the target's response, its body still streaming. */
   async forward(context: MessageContext): Promise<GatewayResponse> {
-    const options = this.#requestOptions(context, null);
+    const options = this.#requestOptions(context, this.#timeoutMs);
     const started = context.now();
     try {
       const answer = await this.#pool.request(options);
@@ -120,14 +68,14 @@ export class TargetClient {
   }
 
   /**
-   * Sends the request on and has the answer written straight to the client as it arrives (undici's stream(): no
-   * stream object in between). Returns at once; `direct` hears of the head, and of the end (an error, if any). The
-   * callback form with `opaque`, like the bare proxy's: no promise and no closure per call.
+   * Sends the request on and has the answer written straight to the client as it arrives (TargetRelay: no stream
+   * object in between, and a timeout of its own instead of undici's). Returns at once; `direct` hears of the head, and
+   * of the end (an error, if any).
    */
   relay(context: MessageContext, direct: DirectResponse): void {
-    const options = this.#requestOptions(context, direct);
+    const options = this.#requestOptions(context, 0);
     direct.sentAt = context.now();
-    this.#pool.stream(options, relayHead, relayDone);
+    this.#pool.dispatch(options, new TargetRelay(direct, this.#timeoutMs));
   }
 
   /** The fault a failed call to the target is answered with (the client learns what happened, not where). */
@@ -135,7 +83,8 @@ export class TargetClient {
     return targetFault(error, this.#timeoutMs);
   }
 
-  #requestOptions<TOpaque>(context: MessageContext, opaque: TOpaque): Dispatcher.RequestOptions<TOpaque> {
+  /** `undiciTimeoutMs`: undici's own headers and body timeouts (0 for none: the relay keeps its own). */
+  #requestOptions(context: MessageContext, undiciTimeoutMs: number): Dispatcher.RequestOptions {
     const request = context.request;
     const incoming = request.incoming;
     // Read by name from the headers object (lower-case already): header() would lower-case each name again.
@@ -168,19 +117,10 @@ export class TargetClient {
       path: request.forwardQuery ? `${path}?${request.forwardQuery}` : path,
       headers,
       body: buffered ?? upload ?? null,
-      headersTimeout: this.#timeoutMs,
-      bodyTimeout: this.#timeoutMs,
-      opaque,
+      headersTimeout: undiciTimeoutMs,
+      bodyTimeout: undiciTimeoutMs,
     };
   }
-}
-
-function relayHead({ statusCode, headers, opaque }: Dispatcher.StreamFactoryData<DirectResponse>): Writable {
-  return opaque.head(statusCode, forwardableHeaders(headers as Headers));
-}
-
-function relayDone(error: Error | null, { opaque }: Dispatcher.StreamData<DirectResponse>): void {
-  opaque.done(error ?? undefined);
 }
 
 /** The client learns what happened, not where the backend lives; the origin is in the gateway's log line. */

@@ -223,6 +223,61 @@ describe('target failures', () => {
     expect(record()).toMatchObject({ api: 'hanging', status: 504, faultCode: 'gateway.target_timeout', targetLatencyMs: expect.any(Number) });
   });
 
+  it('cuts the answer when the target stalls mid-body for longer than target.timeoutMs, and drops its connection', async () => {
+    let targetSide!: Promise<void>;
+    const stalling = await upstream(
+      startUpstream((request, response) => {
+        request.resume();
+        targetSide = new Promise((resolve) => response.once('close', () => resolve()));
+        response.writeHead(200, { 'content-type': 'text/plain', 'content-length': 1000 });
+        response.write('the first of a thousand bytes, and then nothing'); // never ends
+      }),
+    );
+    await deploy({ name: 'stalling', basePath: '/stalling', target: { url: stalling.url, timeoutMs: 200 } });
+    const sent = performance.now();
+    await expect(get('/stalling/x')).rejects.toThrow();
+    expect(performance.now() - sent, 'not before target.timeoutMs').toBeGreaterThanOrEqual(190);
+    await targetSide; // the gateway closed its connection to the target: nothing of it is left waiting
+    expect(echoOf(await get('/a/still-serving')).url).toBe('/from-a/still-serving');
+  });
+
+  it('stops reading the target’s answer when the client goes away mid-body', async () => {
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const total = 1024 * chunk.length; // 64 MiB, far more than the sockets between here and the client can buffer
+    let written = 0;
+    let targetSide!: Promise<boolean>;
+    const endless = await upstream(
+      startUpstream((request, response) => {
+        request.resume();
+        targetSide = new Promise((resolve) => response.once('close', () => resolve(response.writableFinished)));
+        response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': total });
+        const more = (): void => {
+          while (written < total && !response.destroyed) {
+            written += chunk.length;
+            if (!response.write(chunk)) return void response.once('drain', more);
+          }
+          if (written >= total) response.end();
+        };
+        more();
+      }),
+    );
+    await deploy({ name: 'endless', basePath: '/endless', target: { url: endless.url } });
+    const { hostname, port } = new URL(gh.gateway);
+    await new Promise<void>((resolve, reject) => {
+      const request = httpRequest({ hostname, port, path: '/endless/x', agent: false }, (response) => {
+        response.once('data', () => {
+          request.destroy(); // gone after the first chunk
+          resolve();
+        });
+      });
+      request.once('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? undefined : reject(error)));
+      request.end();
+    });
+    expect(await targetSide, 'the target was cut off, not read to the end').toBe(false);
+    expect(written).toBeLessThan(total);
+    expect(echoOf(await get('/a/still-serving')).url).toBe('/from-a/still-serving');
+  });
+
   it('answers 502 gateway.target_unreachable when the target refuses the connection', async () => {
     const port = await closedPort();
     await deploy({ name: 'refused', basePath: '/refused', target: { url: `http://127.0.0.1:${port}` } });
