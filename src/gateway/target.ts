@@ -39,7 +39,7 @@ export class TargetPools {
   }
 }
 
-const TIMEOUT_CODES = new Set([TARGET_TIMEOUT, 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+const TIMEOUT_CODES = new Set([TARGET_TIMEOUT, 'UND_ERR_CONNECT_TIMEOUT']);
 
 export class TargetClient {
   readonly #pool: Pool;
@@ -53,18 +53,18 @@ export class TargetClient {
     this.#timeoutMs = spec.timeoutMs ?? 30_000;
   }
 
-  /** Sends the request on; resolves with the target's response, its body still streaming. */
-  async forward(context: MessageContext): Promise<GatewayResponse> {
-    const options = this.#requestOptions(context, this.#timeoutMs);
-    const started = context.now();
-    try {
-      const answer = await this.#pool.request(options);
-      context.targetLatencyMs = context.now() - started;
-      return new GatewayResponse(answer.statusCode, forwardableHeaders(answer.headers as Headers), answer.body);
-    } catch (error) {
-      context.targetLatencyMs = context.now() - started;
-      throw targetFault(error, this.#timeoutMs);
-    }
+  /**
+   * Sends the request on; resolves with the target's response, its body still streaming (for response steps). The
+   * same relay and timeout as `relay()`, into a stream of the call's own: undici's `request()` would make a timer per
+   * call that outlives it (see TargetRelay).
+   */
+  forward(context: MessageContext): Promise<GatewayResponse> {
+    const options = this.#requestOptions(context);
+    return new Promise((resolve, reject) => {
+      const answer = new ForwardedAnswer(context, resolve, (error) => reject(targetFault(error, this.#timeoutMs)));
+      answer.sentAt = context.now();
+      this.#pool.dispatch(options, new TargetRelay(answer, this.#timeoutMs));
+    });
   }
 
   /**
@@ -73,7 +73,7 @@ export class TargetClient {
    * of the end (an error, if any).
    */
   relay(context: MessageContext, direct: DirectResponse): void {
-    const options = this.#requestOptions(context, 0);
+    const options = this.#requestOptions(context);
     direct.sentAt = context.now();
     this.#pool.dispatch(options, new TargetRelay(direct, this.#timeoutMs));
   }
@@ -83,8 +83,7 @@ export class TargetClient {
     return targetFault(error, this.#timeoutMs);
   }
 
-  /** `undiciTimeoutMs`: undici's own headers and body timeouts (0 for none: the relay keeps its own). */
-  #requestOptions(context: MessageContext, undiciTimeoutMs: number): Dispatcher.RequestOptions {
+  #requestOptions(context: MessageContext): Dispatcher.DispatchOptions {
     const request = context.request;
     const incoming = request.incoming;
     // Read by name from the headers object (lower-case already): header() would lower-case each name again.
@@ -117,9 +116,43 @@ export class TargetClient {
       path: request.forwardQuery ? `${path}?${request.forwardQuery}` : path,
       headers,
       body: buffered ?? upload ?? null,
-      headersTimeout: undiciTimeoutMs,
-      bodyTimeout: undiciTimeoutMs,
+      // None of undici's: the relay keeps the call's timeout (see TargetRelay).
+      headersTimeout: 0,
+      bodyTimeout: 0,
     };
+  }
+}
+
+function ignore(): void {}
+
+/** Where forward() has the target's answer relayed: a GatewayResponse whose body streams in as it arrives. */
+class ForwardedAnswer implements DirectResponse {
+  sentAt = 0;
+  readonly #context: MessageContext;
+  readonly #resolve: (response: GatewayResponse) => void;
+  readonly #reject: (error: Error) => void;
+  #body: PassThrough | undefined;
+
+  constructor(context: MessageContext, resolve: (response: GatewayResponse) => void, reject: (error: Error) => void) {
+    this.#context = context;
+    this.#resolve = resolve;
+    this.#reject = reject;
+  }
+
+  head(status: number, headers: Headers): PassThrough {
+    this.#context.targetLatencyMs = this.#context.now() - this.sentAt;
+    // Steps read the body later, or the client gets it piped: an error before either listens must not go unheard.
+    const body = new PassThrough().on('error', ignore);
+    this.#body = body;
+    this.#resolve(new GatewayResponse(status, headers, body));
+    return body;
+  }
+
+  done(error: Error | undefined): void {
+    if (!error) return;
+    if (this.#body) return void this.#body.destroy(error);
+    this.#context.targetLatencyMs = this.#context.now() - this.sentAt;
+    this.#reject(error);
   }
 }
 

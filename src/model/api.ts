@@ -54,7 +54,7 @@ export const Target = Type.Object(
   {
     url: Type.String({ pattern: '^https?://[^\\s]+$', maxLength: 2000, description: 'Where requests go: the path suffix and query are appended.' }),
     connectTimeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 600_000, description: 'Connect timeout in ms (default 5000).' })),
-    timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 3_600_000, description: 'Time to the response headers in ms (default 30000); then 504.' })),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 3_600_000, description: 'Time in ms (default 30000) the target has to start its answer, the wait for a pooled connection included (then 504 gateway.target_timeout), and the longest silence allowed between chunks of its body (then the answer is cut).' })),
     tls: Type.Optional(
       Type.Object(
         { rejectUnauthorized: Type.Optional(Type.Boolean({ description: 'Verify the target certificate (default true).' })) },
