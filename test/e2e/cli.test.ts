@@ -121,7 +121,7 @@ describe('gatehouse start', { concurrent: true, timeout: 90_000 }, () => {
     expect(started.urls.admin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(started.urls.hub).toMatch(/^http:\/\/localhost:\d+$/);
     expect(out).toContain(`(docs: ${started.urls.admin}/api/docs)`);
-    expect(out).toContain(`  store            SQLite ${join(dataDir, 'gatehouse.db')} (migrated: 0001-initial, 0002-key-value-maps, 0003-sessions, 0004-signing-keys, 0005-change-log, 0006-partial-token-indexes)`);
+    expect(out).toContain(`  store            SQLite ${join(dataDir, 'gatehouse.db')} (migrated: 0001-initial, 0002-key-value-maps, 0003-sessions, 0004-signing-keys, 0005-change-log, 0006-partial-token-indexes, 0007-sqlite-token-client-index)`);
     expect(out).toContain(`Created the first admin, ${ADMIN_EMAIL}.`);
     expect(started.printedToken).toMatch(/^ghp_\S{20,}$/);
 
@@ -545,7 +545,7 @@ describe('gatehouse migrate', { concurrent: true, timeout: 90_000 }, () => {
     const location = `SQLite ${join(dataDir, 'gatehouse.db')}`;
     const first = await session.run(['migrate'], { GATEHOUSE_DATA_DIR: dataDir });
     expect(first.code, first.stderr).toBe(0);
-    expect(first.stdout).toBe(`${location}: applied 0001-initial, 0002-key-value-maps, 0003-sessions, 0004-signing-keys, 0005-change-log, 0006-partial-token-indexes.\n`);
+    expect(first.stdout).toBe(`${location}: applied 0001-initial, 0002-key-value-maps, 0003-sessions, 0004-signing-keys, 0005-change-log, 0006-partial-token-indexes, 0007-sqlite-token-client-index.\n`);
     const again = await session.run(['migrate', '--data-dir', dataDir]);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toBe(`${location}: already up to date.\n`);

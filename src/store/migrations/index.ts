@@ -6,6 +6,7 @@ import { sessions } from './0003-sessions.ts';
 import { signingKeys } from './0004-signing-keys.ts';
 import { changeLog } from './0005-change-log.ts';
 import { partialTokenIndexes } from './0006-partial-token-indexes.ts';
+import { sqliteTokenClientIndex } from './0007-sqlite-token-client-index.ts';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -14,7 +15,7 @@ export interface Migration {
   up(db: Kysely<unknown>, dialect: Dialect): Promise<void>;
 }
 
-export const migrations: readonly Migration[] = [initial, keyValueMaps, sessions, signingKeys, changeLog, partialTokenIndexes];
+export const migrations: readonly Migration[] = [initial, keyValueMaps, sessions, signingKeys, changeLog, partialTokenIndexes, sqliteTokenClientIndex];
 
 function provider(dialect: Dialect): MigrationProvider {
   return {

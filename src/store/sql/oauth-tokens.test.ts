@@ -1,5 +1,6 @@
 // The token table's indexes on SQLite: the family and revocation indexes hold only rows that have a value, and the
-// queries that need them still use them (a query that fell back to a scan would read every token).
+// queries that need them still use them (a query that fell back to a scan would read every token); there is no index
+// on client_id (migration 0007), whose one query is a rare admin's scan.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../open.ts';
@@ -25,6 +26,12 @@ describe('oauth_tokens indexes', () => {
     const ddl = Object.fromEntries(indexes.rows.map((row) => [row.name, row.sql]));
     expect(ddl.oauth_tokens_family).toMatch(/where "family_id" is not null$/i);
     expect(ddl.oauth_tokens_revoked).toMatch(/where "revoked_at" is not null$/i);
+  });
+
+  it('has no index on client_id: revoking a deleted client’s tokens scans the table instead', async () => {
+    const indexes = await sql<{ name: string }>`select name from sqlite_master where type = 'index' and tbl_name = 'oauth_tokens'`.execute(store.db);
+    expect(indexes.rows.map((row) => row.name)).not.toContain('oauth_tokens_client');
+    expect(await plan(`UPDATE oauth_tokens SET revoked_at = 1 WHERE client_id = 'c' AND revoked_at IS NULL`)).toMatch(/^SCAN oauth_tokens$/m);
   });
 
   it('revokes a family through the family index', async () => {

@@ -148,6 +148,7 @@ export class SqlOAuthTokens implements OAuthTokenRepository {
     return rows.map((row) => ({ tokenHash: row.token_hash, expiresAt: numOrNull(row.expires_at), revokedAt: num(row.revoked_at as number) }));
   }
 
+  /** On SQLite a scan (no index on client_id: migration 0007 says why); on PostgreSQL through its index. */
   async revokeForClient(clientId: string, at: number): Promise<number> {
     const result = await this.#db.updateTable('oauth_tokens').set({ revoked_at: at }).where('client_id', '=', clientId).where('revoked_at', 'is', null).executeTakeFirst();
     return Number(result.numUpdatedRows);
