@@ -61,7 +61,7 @@ export class TargetClient {
   forward(context: MessageContext): Promise<GatewayResponse> {
     const options = this.#requestOptions(context);
     return new Promise((resolve, reject) => {
-      const answer = new ForwardedAnswer(context, resolve, (error) => reject(targetFault(error, this.#timeoutMs)));
+      const answer = new ForwardedAnswer(context, resolve, (error) => reject(this.faultFor(error)));
       answer.sentAt = context.now();
       this.#pool.dispatch(options, new TargetRelay(answer, this.#timeoutMs));
     });

@@ -233,91 +233,91 @@ describe.each([
   { way: 'relayed straight to the client', suffix: '', steps: {} },
   { way: 'held for a response step', suffix: '-held', steps: { preFlow: { response: [setHeaders('mark', { 'x-held': 'yes' })] } } },
 ])('target failures, the answer $way', ({ suffix, steps }) => {
-    it('answers 504 gateway.target_timeout when the target does not answer within target.timeoutMs', async () => {
-      let received!: () => void;
-      const arrived = new Promise<void>((resolve) => (received = resolve));
-      const hanging = await upstream(startUpstream(() => received())); // never answers
-      await deploy({ name: `hanging${suffix}`, basePath: `/hanging${suffix}`, target: { url: hanging.url, timeoutMs: 200 }, ...steps });
-      const sent = performance.now();
-      const res = await get(`/hanging${suffix}/x`);
-      const waited = performance.now() - sent;
-      await arrived;
-      expect(res.status).toBe(504);
-      expect(waited, 'not before target.timeoutMs').toBeGreaterThanOrEqual(190);
-      const body = json(res);
-      expect(body).toMatchObject({ code: 'gateway.target_timeout', status: 504, requestId: res.headers['x-request-id'] });
-      expect(body.detail).toContain('200 ms');
-      expect(res.body.toString('utf8')).not.toMatch(/\n\s+at |Error:|UND_ERR/);
-      await hanging.close();
-      const record = () => gh.analytics.records.find((r) => r.requestId === res.headers['x-request-id']);
-      expect(await untilTrue(() => record() !== undefined)).toBe(true);
-      expect(record()).toMatchObject({ api: `hanging${suffix}`, status: 504, faultCode: 'gateway.target_timeout', targetLatencyMs: expect.any(Number) });
-    });
+  it('answers 504 gateway.target_timeout when the target does not answer within target.timeoutMs', async () => {
+    let received!: () => void;
+    const arrived = new Promise<void>((resolve) => (received = resolve));
+    const hanging = await upstream(startUpstream(() => received())); // never answers
+    await deploy({ name: `hanging${suffix}`, basePath: `/hanging${suffix}`, target: { url: hanging.url, timeoutMs: 200 }, ...steps });
+    const sent = performance.now();
+    const res = await get(`/hanging${suffix}/x`);
+    const waited = performance.now() - sent;
+    await arrived;
+    expect(res.status).toBe(504);
+    expect(waited, 'not before target.timeoutMs').toBeGreaterThanOrEqual(190);
+    const body = json(res);
+    expect(body).toMatchObject({ code: 'gateway.target_timeout', status: 504, requestId: res.headers['x-request-id'] });
+    expect(body.detail).toContain('200 ms');
+    expect(res.body.toString('utf8')).not.toMatch(/\n\s+at |Error:|UND_ERR/);
+    await hanging.close();
+    const record = () => gh.analytics.records.find((r) => r.requestId === res.headers['x-request-id']);
+    expect(await untilTrue(() => record() !== undefined)).toBe(true);
+    expect(record()).toMatchObject({ api: `hanging${suffix}`, status: 504, faultCode: 'gateway.target_timeout', targetLatencyMs: expect.any(Number) });
+  });
 
-    it('cuts the answer when the target stalls mid-body for longer than target.timeoutMs, and drops its connection', async () => {
-      let targetSide!: Promise<void>;
-      const stalling = await upstream(
-        startUpstream((request, response) => {
-          request.resume();
-          targetSide = new Promise((resolve) => response.once('close', () => resolve()));
-          response.writeHead(200, { 'content-type': 'text/plain', 'content-length': 1000 });
-          response.write('the first of a thousand bytes, and then nothing'); // never ends
-        }),
-      );
-      await deploy({ name: `stalling${suffix}`, basePath: `/stalling${suffix}`, target: { url: stalling.url, timeoutMs: 200 }, ...steps });
-      const sent = performance.now();
-      await expect(get(`/stalling${suffix}/x`)).rejects.toThrow();
-      expect(performance.now() - sent, 'not before target.timeoutMs').toBeGreaterThanOrEqual(190);
-      await targetSide; // the gateway closed its connection to the target: nothing of it is left waiting
-      expect(echoOf(await get('/a/still-serving')).url).toBe('/from-a/still-serving');
-    });
+  it('cuts the answer when the target stalls mid-body for longer than target.timeoutMs, and drops its connection', async () => {
+    let targetSide!: Promise<void>;
+    const stalling = await upstream(
+      startUpstream((request, response) => {
+        request.resume();
+        targetSide = new Promise((resolve) => response.once('close', () => resolve()));
+        response.writeHead(200, { 'content-type': 'text/plain', 'content-length': 1000 });
+        response.write('the first of a thousand bytes, and then nothing'); // never ends
+      }),
+    );
+    await deploy({ name: `stalling${suffix}`, basePath: `/stalling${suffix}`, target: { url: stalling.url, timeoutMs: 200 }, ...steps });
+    const sent = performance.now();
+    await expect(get(`/stalling${suffix}/x`)).rejects.toThrow();
+    expect(performance.now() - sent, 'not before target.timeoutMs').toBeGreaterThanOrEqual(190);
+    await targetSide; // the gateway closed its connection to the target: nothing of it is left waiting
+    expect(echoOf(await get('/a/still-serving')).url).toBe('/from-a/still-serving');
+  });
 
-    it('stops reading the target’s answer when the client goes away mid-body', async () => {
-      const chunk = Buffer.alloc(64 * 1024, 'x');
-      const total = 1024 * chunk.length; // 64 MiB, far more than the sockets between here and the client can buffer
-      let written = 0;
-      let targetSide!: Promise<boolean>;
-      const endless = await upstream(
-        startUpstream((request, response) => {
-          request.resume();
-          targetSide = new Promise((resolve) => response.once('close', () => resolve(response.writableFinished)));
-          response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': total });
-          const more = (): void => {
-            while (written < total && !response.destroyed) {
-              written += chunk.length;
-              if (!response.write(chunk)) return void response.once('drain', more);
-            }
-            if (written >= total) response.end();
-          };
-          more();
-        }),
-      );
-      await deploy({ name: `endless${suffix}`, basePath: `/endless${suffix}`, target: { url: endless.url }, ...steps });
-      const { hostname, port } = new URL(gh.gateway);
-      const held = await new Promise<unknown>((resolve, reject) => {
-        const request = httpRequest({ hostname, port, path: `/endless${suffix}/x`, agent: false }, (response) => {
-          response.once('data', () => {
-            request.destroy(); // gone after the first chunk
-            resolve(response.headers['x-held']);
-          });
+  it('stops reading the target’s answer when the client goes away mid-body', async () => {
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const total = 1024 * chunk.length; // 64 MiB, far more than the sockets between here and the client can buffer
+    let written = 0;
+    let targetSide!: Promise<boolean>;
+    const endless = await upstream(
+      startUpstream((request, response) => {
+        request.resume();
+        targetSide = new Promise((resolve) => response.once('close', () => resolve(response.writableFinished)));
+        response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': total });
+        const more = (): void => {
+          while (written < total && !response.destroyed) {
+            written += chunk.length;
+            if (!response.write(chunk)) return void response.once('drain', more);
+          }
+          if (written >= total) response.end();
+        };
+        more();
+      }),
+    );
+    await deploy({ name: `endless${suffix}`, basePath: `/endless${suffix}`, target: { url: endless.url }, ...steps });
+    const { hostname, port } = new URL(gh.gateway);
+    const held = await new Promise<unknown>((resolve, reject) => {
+      const request = httpRequest({ hostname, port, path: `/endless${suffix}/x`, agent: false }, (response) => {
+        response.once('data', () => {
+          request.destroy(); // gone after the first chunk
+          resolve(response.headers['x-held']);
         });
-        request.once('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? undefined : reject(error)));
-        request.end();
       });
-      expect(held, 'the answer went the way this case is about').toBe(suffix ? 'yes' : undefined);
-      expect(await targetSide, 'the target was cut off, not read to the end').toBe(false);
-      expect(written).toBeLessThan(total);
-      expect(echoOf(await get('/a/still-serving')).url).toBe('/from-a/still-serving');
+      request.once('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? undefined : reject(error)));
+      request.end();
     });
+    expect(held, 'the answer went the way this case is about').toBe(suffix ? 'yes' : undefined);
+    expect(await targetSide, 'the target was cut off, not read to the end').toBe(false);
+    expect(written).toBeLessThan(total);
+    expect(echoOf(await get('/a/still-serving')).url).toBe('/from-a/still-serving');
+  });
 
-    it('answers 502 gateway.target_unreachable when the target refuses the connection', async () => {
-      const port = await closedPort();
-      await deploy({ name: `refused${suffix}`, basePath: `/refused${suffix}`, target: { url: `http://127.0.0.1:${port}` }, ...steps });
-      const res = await get(`/refused${suffix}/x`);
-      expect(res.status).toBe(502);
-      expect(json(res)).toMatchObject({ code: 'gateway.target_unreachable', status: 502, requestId: res.headers['x-request-id'] });
-      expect(res.body.toString('utf8')).not.toMatch(/\n\s+at /);
-    });
+  it('answers 502 gateway.target_unreachable when the target refuses the connection', async () => {
+    const port = await closedPort();
+    await deploy({ name: `refused${suffix}`, basePath: `/refused${suffix}`, target: { url: `http://127.0.0.1:${port}` }, ...steps });
+    const res = await get(`/refused${suffix}/x`);
+    expect(res.status).toBe(502);
+    expect(json(res)).toMatchObject({ code: 'gateway.target_unreachable', status: 502, requestId: res.headers['x-request-id'] });
+    expect(res.body.toString('utf8')).not.toMatch(/\n\s+at /);
+  });
 });
 
 describe('flows', () => {
